@@ -1,0 +1,106 @@
+"""Single-table key design: the only module that knows how items are keyed.
+
+Table: pk/sk, GSI1 (gsi1pk/gsi1sk) for ordered listings, GSI2 (gsi2pk/gsi2sk) for a person's
+items across events; `expires_at` (epoch seconds) is the TTL attribute.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+GSI1 = "gsi1"
+GSI2 = "gsi2"
+TTL_ATTRIBUTE = "expires_at"
+
+
+class Key(TypedDict):
+    pk: str
+    sk: str
+
+
+def event(event_id: str) -> Key:
+    return {"pk": f"EVENT#{event_id}", "sk": "EVENT"}
+
+
+def event_listing(starts_at_iso: str, event_id: str) -> dict[str, str]:
+    """GSI1 attributes that list every event by start time, without a Scan."""
+    return {"gsi1pk": "EVENTS", "gsi1sk": f"{starts_at_iso}#{event_id}"}
+
+
+EVENT_LISTING_PK = "EVENTS"
+
+
+def registration(event_id: str, email: str) -> Key:
+    return {"pk": f"EVENT#{event_id}", "sk": f"REG#{email}"}
+
+
+REGISTRATION_PREFIX = "REG#"
+
+
+def waiting_listing(event_id: str, arrival: str) -> dict[str, str]:
+    """GSI1 attributes that order an event's waiting list by arrival."""
+    return {"gsi1pk": f"WAITING#{event_id}", "gsi1sk": arrival}
+
+
+def waiting_pk(event_id: str) -> str:
+    return f"WAITING#{event_id}"
+
+
+def person(email: str, sort: str) -> dict[str, str]:
+    """GSI2 attributes that find everything held about one person (export, erase)."""
+    return {"gsi2pk": f"PERSON#{email}", "gsi2sk": sort}
+
+
+def person_pk(email: str) -> str:
+    return f"PERSON#{email}"
+
+
+def token(token_hash: str) -> Key:
+    return {"pk": f"TOKEN#{token_hash}", "sk": "TOKEN"}
+
+
+def organiser_key(key_hash: str) -> Key:
+    return {"pk": f"ORGKEY#{key_hash}", "sk": "ORGKEY"}
+
+
+def organiser_listing(email: str, created_at: str) -> dict[str, str]:
+    return {"gsi1pk": "ORGANISERS", "gsi1sk": f"{email}#{created_at}"}
+
+
+ORGANISER_LISTING_PK = "ORGANISERS"
+
+
+def slide(event_id: str, file_id: str) -> Key:
+    return {"pk": f"EVENT#{event_id}", "sk": f"SLIDE#{file_id}"}
+
+
+SLIDE_PREFIX = "SLIDE#"
+
+
+def slide_download(event_id: str, at: str, download_id: str) -> Key:
+    return {"pk": f"EVENT#{event_id}", "sk": f"DOWNLOAD#{at}#{download_id}"}
+
+
+DOWNLOAD_PREFIX = "DOWNLOAD#"
+
+
+def slide_request(event_id: str, email: str) -> Key:
+    return {"pk": f"EVENT#{event_id}", "sk": f"SLIDEREQ#{email}"}
+
+
+SLIDE_REQUEST_PREFIX = "SLIDEREQ#"
+
+
+def rate_window(scope: str, subject: str, window: str) -> Key:
+    return {"pk": f"RATE#{scope}#{subject}", "sk": window}
+
+
+def sent_mail(message_key: str) -> Key:
+    return {"pk": f"SENT#{message_key}", "sk": "SENT"}
+
+
+def event_prefix_pk(event_id: str) -> str:
+    return f"EVENT#{event_id}"
+
+
+IDEMPOTENCY_PK_PREFIX = "idempotency#"

@@ -1,0 +1,71 @@
+"""One mail module for every email: HTML and plain-text parts rendered from templates,
+optional attachments (calendar invites), sent through SES v2 as raw MIME so that what the
+recipient gets is exactly what was built here (and what the local outbox shows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+from chalicelib.core import aws, render
+from chalicelib.core.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    template: str
+    context: dict[str, Any]
+    attachments: list[Attachment] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def build(message: Email) -> EmailMessage:
+    """Render `emails/<template>.txt` and `.html` into a multipart MIME message."""
+    settings = get_settings()
+    context = {**message.context, "subject": message.subject}
+    text = render.render(f"emails/{message.template}.txt", **context)
+    html = render.render(f"emails/{message.template}.html", **context)
+
+    mime = EmailMessage()
+    mime["From"] = settings.mail_from
+    mime["To"] = message.to
+    mime["Subject"] = message.subject
+    mime["Date"] = formatdate(usegmt=True)
+    mime["Message-ID"] = make_msgid(domain="clubflow")
+    for name, value in message.headers.items():
+        mime[name] = value
+    mime.set_content(text)
+    mime.add_alternative(html, subtype="html")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        # Calendar clients look for the method parameter on the part itself.
+        params = {"method": "REQUEST"} if attachment.content_type == "text/calendar" else {}
+        mime.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype.split(";")[0],
+            filename=attachment.filename, params=params,
+        )
+    return mime
+
+
+def send(message: Email) -> str:
+    """Send one email; return the SES message id."""
+    settings = get_settings()
+    kwargs: dict[str, Any] = {
+        "Destination": {"ToAddresses": [message.to]},
+        "Content": {"Raw": {"Data": build(message).as_bytes()}},
+    }
+    if settings.ses_configuration_set:
+        kwargs["ConfigurationSetName"] = settings.ses_configuration_set
+    response = aws.sesv2().send_email(**kwargs)
+    return str(response.get("MessageId", ""))

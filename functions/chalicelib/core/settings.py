@@ -1,0 +1,65 @@
+"""Settings read from the environment once per process and validated up front."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+class SettingsError(RuntimeError):
+    """A required environment variable is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    bus_name: str
+    slides_bucket: str
+    reports_bucket: str
+    mail_from: str
+    public_base_url: str
+    scheduler_role_arn: str
+    scheduler_group: str
+    bus_arn: str
+    ses_configuration_set: str
+    stage: str
+    slide_link_days: int
+    slide_link_uses: int
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, str(default))
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read settings from the environment; fail loudly and early on a missing one."""
+    env = os.environ
+    missing = [name for name in ("TABLE_NAME",) if not env.get(name)]
+    if missing:
+        raise SettingsError(f"missing environment variables: {', '.join(missing)}")
+    return Settings(
+        table_name=env["TABLE_NAME"],
+        bus_name=env.get("BUS_NAME", "clubflow"),
+        slides_bucket=env.get("SLIDES_BUCKET", ""),
+        reports_bucket=env.get("REPORTS_BUCKET", ""),
+        mail_from=env.get("MAIL_FROM", "CofEe Club <club@example.com>"),
+        public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
+        scheduler_group=env.get("SCHEDULER_GROUP", "default"),
+        bus_arn=env.get("BUS_ARN", ""),
+        ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
+        stage=env.get("STAGE", "dev"),
+        slide_link_days=_int("SLIDE_LINK_DAYS", 7),
+        slide_link_uses=_int("SLIDE_LINK_USES", 5),
+    )
+
+
+def reset() -> None:
+    """Forget cached settings (tests and the local stack change the environment)."""
+    get_settings.cache_clear()

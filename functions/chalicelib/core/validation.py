@@ -1,0 +1,159 @@
+"""Form validation that names each field and says what to do, for HTML forms and JSON alike."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from chalicelib.core import clock
+
+_EMAIL = re.compile(r"^[^@\s<>\"'(),;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_TRUE = {"true", "on", "yes", "1"}
+_FALSE = {"false", "off", "no", "0", ""}
+
+
+def normalise_email(raw: str) -> str:
+    """One address, one identity: trimmed and lower-cased."""
+    return raw.strip().lower()
+
+
+def is_email(value: str) -> bool:
+    return len(value) <= 254 and bool(_EMAIL.match(value))
+
+
+class Form:
+    """Reads fields from a parsed body, collecting one message per bad field.
+
+    `values` keeps what the person typed, so an HTML form can be shown again filled in.
+    """
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.errors: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def _raw(self, name: str) -> Any:
+        value = self.data.get(name)
+        if isinstance(value, list) and len(value) == 1:
+            value = value[0]
+        return value
+
+    def text(self, name: str, label: str, *, required: bool = True, max_len: int = 200) -> str | None:
+        raw = self._raw(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            self.values[name] = ""
+            if required:
+                self.error(name, f"Enter {label}.")
+            return None
+        if not isinstance(raw, str):
+            self.error(name, f"{label.capitalize()} must be text.")
+            return None
+        value = raw.strip()
+        self.values[name] = value
+        if len(value) > max_len:
+            self.error(name, f"Keep {label} to {max_len} characters or fewer.")
+            return None
+        return value
+
+    def email(self, name: str = "email", *, required: bool = True) -> str | None:
+        value = self.text(name, "your email address", required=required, max_len=254)
+        if value is None:
+            return None
+        normalised = normalise_email(value)
+        if not is_email(normalised):
+            self.error(name, "Enter an email address like name@example.com.")
+            return None
+        return normalised
+
+    def boolean(self, name: str) -> bool:
+        raw = self._raw(name)
+        if isinstance(raw, bool):
+            self.values[name] = raw
+            return raw
+        text = str(raw if raw is not None else "").strip().lower()
+        if text in _TRUE:
+            self.values[name] = True
+            return True
+        if text not in _FALSE:
+            self.error(name, "Choose yes or no.")
+        self.values[name] = False
+        return False
+
+    def integer(self, name: str, label: str, *, minimum: int, maximum: int,
+                required: bool = True) -> int | None:
+        raw = self._raw(name)
+        if raw is None or raw == "":
+            self.values[name] = ""
+            if required:
+                self.error(name, f"Enter {label}.")
+            return None
+        self.values[name] = raw
+        if isinstance(raw, bool):
+            self.error(name, f"{label.capitalize()} must be a whole number.")
+            return None
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            self.error(name, f"{label.capitalize()} must be a whole number.")
+            return None
+        if not minimum <= value <= maximum:
+            self.error(name, f"{label.capitalize()} must be between {minimum} and {maximum}.")
+            return None
+        return value
+
+    def moment(self, name: str, label: str, *, required: bool = True,
+               zone: str | None = None) -> datetime | None:
+        """An ISO 8601 time. Without an offset it is read in `zone` (the event's time zone)."""
+        raw = self.text(name, label, required=required, max_len=40)
+        if raw is None:
+            return None
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            self.error(name, f"Enter {label} as a date and time, like 2026-03-12T10:00:00+00:00.")
+            return None
+        if moment.tzinfo is None:
+            if not zone:
+                self.error(name, f"Give {label} with its offset, like 2026-03-12T10:00:00+00:00.")
+                return None
+            moment = moment.replace(tzinfo=ZoneInfo(zone))
+        return moment.astimezone(clock.now().tzinfo)
+
+    def timezone(self, name: str = "timezone", *, required: bool = True) -> str | None:
+        value = self.text(name, "the event's time zone", required=required, max_len=64)
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.error(name, "Use an IANA time zone name, like Europe/London.")
+            return None
+        return value
+
+    def choice(self, name: str, label: str, choices: tuple[str, ...], *,
+               required: bool = True, default: str | None = None) -> str | None:
+        raw = self._raw(name)
+        if raw in (None, "") and default is not None:
+            self.values[name] = default
+            return default
+        value = self.text(name, label, required=required, max_len=40)
+        if value is None:
+            return None
+        if value not in choices:
+            self.error(name, f"Choose {label} from: {', '.join(choices)}.")
+            return None
+        return value
+
+    def unknown(self, allowed: set[str]) -> None:
+        """Name fields the route does not take, so a typo in a JSON key is not silently lost."""
+        for name in sorted(set(self.data) - allowed):
+            self.error(name, f"'{name}' is not a field here; allowed fields: {', '.join(sorted(allowed))}.")

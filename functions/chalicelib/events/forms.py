@@ -1,0 +1,93 @@
+"""Reading an organiser's event fields, for creation (all required) and for changes (partial)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.core.validation import Form
+from chalicelib.events.service import EVENT_FIELDS, SLIDE_POLICIES, EventInput
+
+MAX_CAPACITY = 10_000
+
+
+def _times(form: Form, zone: str | None, required: bool) -> dict[str, datetime | None]:
+    return {
+        "starts_at": form.moment("starts_at", "the start time", required=required, zone=zone),
+        "ends_at": form.moment("ends_at", "the end time", required=required, zone=zone),
+        "registration_closes_at": form.moment(
+            "registration_closes_at", "when registration closes", required=False, zone=zone
+        ),
+    }
+
+
+def read_new_event(data: dict[str, Any]) -> tuple[EventInput | None, dict[str, str]]:
+    form = Form(data)
+    form.unknown(EVENT_FIELDS)
+    title = form.text("title", "a title", max_len=150)
+    number = form.integer("number", "the event number", minimum=1, maximum=100_000, required=False)
+    zone = form.timezone()
+    times = _times(form, zone, required=True)
+    venue = form.text("venue", "the venue", max_len=300)
+    host = form.text("host", "the host organisation", max_len=150)
+    capacity = form.integer("capacity", "the capacity", minimum=1, maximum=MAX_CAPACITY)
+    description = form.text("description", "a description", required=False, max_len=5000) or ""
+    policy = form.choice("slide_policy", "a slide policy", SLIDE_POLICIES, default="registered")
+    _check_order(form, times)
+    if not form.ok:
+        return None, form.errors
+    assert title and zone and venue and host and capacity and policy
+    starts, ends = times["starts_at"], times["ends_at"]
+    assert starts and ends
+    return EventInput(
+        title=title, number=number, starts_at=starts, ends_at=ends, timezone=zone,
+        venue=venue, host=host, capacity=capacity, description=description,
+        registration_closes_at=times["registration_closes_at"], slide_policy=policy,
+    ), {}
+
+
+def read_changes(data: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate only the fields present; check time order against the stored event."""
+    form = Form(data)
+    form.unknown(EVENT_FIELDS)
+    changes: dict[str, Any] = {}
+    if not data:
+        form.error("body", "Send at least one field to change.")
+    zone = form.timezone() if "timezone" in data else current["timezone"]
+    if "timezone" in data and zone:
+        changes["timezone"] = zone
+    readers = {
+        "title": lambda: form.text("title", "a title", max_len=150),
+        "number": lambda: form.integer("number", "the event number", minimum=1, maximum=100_000),
+        "venue": lambda: form.text("venue", "the venue", max_len=300),
+        "host": lambda: form.text("host", "the host organisation", max_len=150),
+        "capacity": lambda: form.integer("capacity", "the capacity", minimum=1, maximum=MAX_CAPACITY),
+        "description": lambda: form.text("description", "a description", required=False, max_len=5000) or "",
+        "slide_policy": lambda: form.choice("slide_policy", "a slide policy", SLIDE_POLICIES),
+        "starts_at": lambda: form.moment("starts_at", "the start time", zone=zone),
+        "ends_at": lambda: form.moment("ends_at", "the end time", zone=zone),
+        "registration_closes_at": lambda: form.moment(
+            "registration_closes_at", "when registration closes", zone=zone
+        ),
+    }
+    for name, read in readers.items():
+        if name in data:
+            value = read()
+            if value is not None:
+                changes[name] = value
+    from chalicelib.core import clock
+
+    merged = {
+        name: changes.get(name) or (clock.parse(current[name]) if current.get(name) else None)
+        for name in ("starts_at", "ends_at", "registration_closes_at")
+    }
+    _check_order(form, merged)
+    return (changes if form.ok else {}), form.errors
+
+
+def _check_order(form: Form, times: dict[str, datetime | None]) -> None:
+    starts, ends, closes = times["starts_at"], times["ends_at"], times["registration_closes_at"]
+    if starts and ends and ends <= starts:
+        form.error("ends_at", "The end time must be after the start time.")
+    if closes and starts and closes > starts:
+        form.error("registration_closes_at", "Registration must close before the event starts.")

@@ -1,0 +1,32 @@
+"""Public event pages: the upcoming list and each event's page with its registration form."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.core import web
+from chalicelib.events import service
+
+blueprint = Blueprint(__name__)
+
+
+@blueprint.route("/events", methods=["GET"])
+def list_events() -> Response:
+    request = blueprint.current_request
+    events = service.upcoming_events()
+    if web.wants_json(request):
+        return web.json_response([service.public_view(item) for item in events])
+    return web.page("events.html", events=events)
+
+
+@blueprint.route("/events/{event_id}", methods=["GET"])
+def show_event(event_id: str) -> Response:
+    request = blueprint.current_request
+    item = service.get_event(event_id) if web.path_id(event_id) else None
+    if item is None:
+        return web.not_found(request, "event")
+    if web.wants_json(request):
+        return web.json_response(service.public_view(item))
+    return web.page(
+        "event.html", event=item, open=service.registration_open(item), values={}, errors={}
+    )

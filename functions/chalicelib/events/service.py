@@ -1,0 +1,146 @@
+"""Club events: create, read, change and list, with the rules that keep an event coherent."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.core import bus, clock, keys, store
+
+EVENT_FIELDS = {
+    "title", "number", "starts_at", "ends_at", "timezone", "venue", "host", "capacity",
+    "description", "registration_closes_at", "slide_policy",
+}
+COUNTS = ("confirmed", "waitlisted", "cancelled", "attended")
+SLIDE_POLICIES = ("registered", "consented", "public")
+
+
+class CapacityTooSmall(Exception):
+    """Capacity may not drop below the number of people already confirmed."""
+
+
+@dataclass(frozen=True)
+class EventInput:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    venue: str
+    host: str
+    capacity: int
+    number: int | None = None
+    description: str = ""
+    registration_closes_at: datetime | None = None
+    slide_policy: str = "registered"
+
+
+def _slug(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:40].strip("-") or "event"
+
+
+def public_view(item: dict[str, Any]) -> dict[str, Any]:
+    """The event as the API shows it: no key attributes."""
+    view = {k: v for k, v in item.items() if k in EVENT_FIELDS or k in ("event_id", "created_at", "updated_at")}
+    view["counts"] = {name: int(item.get(name, 0)) for name in COUNTS}
+    return view
+
+
+def create_event(data: EventInput, organiser: str) -> dict[str, Any]:
+    """Store a new event and announce it on the bus (reminders are scheduled from that)."""
+    event_id = f"{_slug(data.title)}-{secrets.token_hex(3)}"
+    now = clock.iso(clock.now())
+    starts = clock.iso(data.starts_at)
+    item: dict[str, Any] = {
+        **keys.event(event_id),
+        **keys.event_listing(starts, event_id),
+        "event_id": event_id,
+        "title": data.title,
+        "number": data.number,
+        "starts_at": starts,
+        "ends_at": clock.iso(data.ends_at),
+        "timezone": data.timezone,
+        "venue": data.venue,
+        "host": data.host,
+        "capacity": data.capacity,
+        "description": data.description,
+        "registration_closes_at": clock.iso(data.registration_closes_at) if data.registration_closes_at else None,
+        "slide_policy": data.slide_policy,
+        "created_at": now,
+        "updated_at": now,
+        "created_by": organiser,
+        **{name: 0 for name in COUNTS},
+    }
+    store.put(item, condition="attribute_not_exists(pk)")
+    bus.publish("EventScheduled", {"event_id": event_id, "starts_at": starts, "ends_at": item["ends_at"]})
+    return item
+
+
+def get_event(event_id: str) -> dict[str, Any] | None:
+    return store.get(keys.event(event_id))
+
+
+def update_event(event_id: str, changes: dict[str, Any]) -> dict[str, Any] | None:
+    """Apply validated changes; None if the event does not exist.
+
+    Raises CapacityTooSmall when the new capacity is below the confirmed count. A capacity
+    increase is announced so the waiting list can be promoted.
+    """
+    if not changes:
+        return get_event(event_id)
+    stored: dict[str, Any] = {}
+    for name, value in changes.items():
+        stored[name] = clock.iso(value) if isinstance(value, datetime) else value
+    stored["updated_at"] = clock.iso(clock.now())
+    if "starts_at" in stored:
+        stored.update(keys.event_listing(stored["starts_at"], event_id))
+    names = {f"#{name}": name for name in stored}
+    expression = "SET " + ", ".join(f"#{name} = :{name}" for name in stored)
+    condition = "attribute_exists(pk)"
+    vals = {f":{name}": value for name, value in stored.items()}
+    if "capacity" in stored:
+        condition += " AND #confirmed <= :capacity"
+        names["#confirmed"] = "confirmed"
+    before = get_event(event_id)
+    if before is None:
+        return None
+    try:
+        after = store.update(keys.event(event_id), expression, condition=condition, names=names, vals=vals)
+    except store.ConditionFailed:
+        if get_event(event_id) is None:
+            return None
+        raise CapacityTooSmall() from None
+    bus.publish("EventUpdated", {
+        "event_id": event_id,
+        "changed": sorted(k for k in changes),
+        "capacity_before": before.get("capacity"),
+        "capacity_after": after.get("capacity"),
+        "starts_at": after["starts_at"],
+        "ends_at": after["ends_at"],
+    })
+    return after
+
+
+def upcoming_events(limit: int = 50) -> list[dict[str, Any]]:
+    """Events that have not ended, soonest first (a GSI query, never a scan)."""
+    # Listed by start time; start a day back so an event in progress is still shown.
+    day_ago = clock.iso(clock.now() - timedelta(days=1))
+    items = store.query(keys.EVENT_LISTING_PK, index=keys.GSI1, sk_from=day_ago, limit=limit)
+    now = clock.iso(clock.now())
+    return [item for item in items if item["ends_at"] >= now]
+
+
+def all_events(limit: int = 200) -> list[dict[str, Any]]:
+    """Every event, newest first, for organisers."""
+    return list(store.query(keys.EVENT_LISTING_PK, index=keys.GSI1, forward=False, limit=limit))
+
+
+def registration_open(item: dict[str, Any]) -> bool:
+    now = clock.iso(clock.now())
+    closes = item.get("registration_closes_at") or item["starts_at"]
+    return now < closes and now < item["starts_at"]

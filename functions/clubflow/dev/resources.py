@@ -1,0 +1,122 @@
+"""Create the AWS resources of stacks/app.yaml in moto, exactly as production declares them.
+
+Lambda functions (Chalice's part of the template) are left out: locally the same handler
+functions are called in-process by the event pump. What moto's CloudFormation skips or ignores
+(TTL, queue policies) is applied here by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from clubflow.dev import template
+
+_SKIPPED_PREFIXES = ("AWS::Serverless::", "AWS::Lambda::")
+# Types moto's CloudFormation does not create; made by hand below.
+_BY_HAND = ("AWS::SES::ConfigurationSet",)
+
+
+@dataclass(frozen=True)
+class Deployed:
+    stack_name: str
+    environment: dict[str, str]  # what every function sees (Globals.Function.Environment)
+    physical: dict[str, str]  # logical id -> physical id
+    queue_urls: dict[str, str]  # logical id -> queue URL
+    consumers: dict[str, str]  # Chalice function name (CamelCase resource) -> queue logical id
+
+
+def _local_template(full: dict[str, Any]) -> dict[str, Any]:
+    resources = {
+        name: spec
+        for name, spec in full.get("Resources", {}).items()
+        if "Type" in spec
+        and not spec["Type"].startswith(_SKIPPED_PREFIXES)
+        and spec["Type"] not in _BY_HAND
+    }
+    variables = full.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    # Each global variable becomes an output, so CloudFormation resolves it for us.
+    outputs = {
+        f"Env{i}": {"Value": value}
+        for i, value in enumerate(variables.values())
+        if not (isinstance(value, dict) and value.get("Ref") in full["Resources"]
+                and value["Ref"] not in resources)
+    }
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": resources,
+        "Outputs": outputs,
+    }
+
+
+def consumers(full: dict[str, Any]) -> dict[str, str]:
+    """Map each SQS-consuming function's resource name to the queue it reads, from the template."""
+    found: dict[str, str] = {}
+    for name, spec in full.get("Resources", {}).items():
+        for event in (spec.get("Properties", {}).get("Events") or {}).values():
+            queue = (event.get("Properties") or {}).get("Queue")
+            if isinstance(queue, dict) and "Fn::GetAtt" in queue:
+                found[name] = queue["Fn::GetAtt"][0]
+    return found
+
+
+def deploy(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Deployed:
+    full = template.load()
+    local = _local_template(full)
+    cloudformation = boto3.client("cloudformation", region_name=region)
+    cloudformation.create_stack(StackName=stack_name, TemplateBody=json.dumps(local),
+                                Capabilities=["CAPABILITY_IAM"])
+    stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
+    if stack["StackStatus"] != "CREATE_COMPLETE":
+        raise RuntimeError(f"local stack {stack_name} is {stack['StackStatus']}")
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    variables = full.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    by_hand = _create_by_hand(full, stack_name, region)
+    environment = {
+        name: outputs[f"Env{i}"] if f"Env{i}" in outputs else by_hand[value["Ref"]]
+        for i, (name, value) in enumerate(variables.items())
+    }
+
+    physical: dict[str, str] = {}
+    types: dict[str, str] = {}
+    paginator = cloudformation.get_paginator("list_stack_resources")
+    for page in paginator.paginate(StackName=stack_name):
+        for resource in page["StackResourceSummaries"]:
+            physical[resource["LogicalResourceId"]] = resource["PhysicalResourceId"]
+            types[resource["LogicalResourceId"]] = resource["ResourceType"]
+
+    sqs = boto3.client("sqs", region_name=region)
+    queue_urls = {}
+    for logical, kind in types.items():
+        if kind == "AWS::SQS::Queue":
+            value = physical[logical]
+            queue_urls[logical] = value if value.startswith("http") else sqs.get_queue_url(QueueName=value)["QueueUrl"]
+
+    _apply_ttl(full, physical, region)
+    return Deployed(stack_name, environment, physical, queue_urls, consumers(full))
+
+
+def _create_by_hand(full: dict[str, Any], stack_name: str, region: str) -> dict[str, str]:
+    made: dict[str, str] = {}
+    sesv2 = boto3.client("sesv2", region_name=region)
+    for logical, spec in full["Resources"].items():
+        if spec.get("Type") == "AWS::SES::ConfigurationSet":
+            name = f"{stack_name}-{logical}"
+            sesv2.create_configuration_set(ConfigurationSetName=name)
+            made[logical] = name
+    return made
+
+
+def _apply_ttl(full: dict[str, Any], physical: dict[str, str], region: str) -> None:
+    # moto's CloudFormation ignores TimeToLiveSpecification.
+    dynamodb = boto3.client("dynamodb", region_name=region)
+    for logical, spec in full["Resources"].items():
+        ttl = spec.get("Properties", {}).get("TimeToLiveSpecification") if "Type" in spec else None
+        if ttl and logical in physical:
+            dynamodb.update_time_to_live(
+                TableName=physical[logical],
+                TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )

@@ -1,0 +1,81 @@
+"""Shared fixtures: a fresh moto backend with the resources of stacks/app.yaml per test."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EVENTS_DIR = REPO / "events"
+
+# Never talk to a real account from tests, whatever the developer's shell has.
+for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+    os.environ.pop(_name, None)
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",  # noqa: S105 - moto's placeholder credentials
+    AWS_DEFAULT_REGION="eu-west-2",
+    POWERTOOLS_TRACE_DISABLED="true",
+    POWERTOOLS_METRICS_DISABLED="true",
+    POWERTOOLS_DEV="false",
+    POWERTOOLS_LOG_LEVEL="WARNING",
+    TABLE_NAME="unset-until-a-test-deploys",
+    MAIL_FROM="CofEe Club <club@example.com>",
+    PUBLIC_BASE_URL="http://testserver",
+)
+
+
+def reset_caches() -> None:
+    from chalicelib.core import aws, render, settings, workers
+
+    settings.reset()
+    aws.reset()
+    workers.reset()
+    render.environment.cache_clear()
+
+
+@pytest.fixture
+def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """moto with every resource of stacks/app.yaml, and the functions' environment set."""
+    from moto import mock_aws
+
+    with mock_aws():
+        from clubflow.dev import resources
+
+        result = resources.deploy(stack_name="clubflow-test")
+        for name, value in result.environment.items():
+            monkeypatch.setenv(name, value)
+        import boto3
+
+        boto3.client("sesv2").create_email_identity(EmailIdentity="example.com")
+        reset_caches()
+        yield result
+    reset_caches()
+
+
+@pytest.fixture
+def organiser_key(deployed: Any) -> str:
+    from chalicelib.core.auth import add_organiser
+
+    raw, _ = add_organiser("organiser@example.com")
+    return raw
+
+
+@pytest.fixture
+def client(deployed: Any) -> Iterator[Any]:
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app) as test_client:
+        yield test_client
+
+
+def sample_event(name: str) -> dict[str, Any]:
+    """A sample event from events/samples, as a handler receives it."""
+    return json.loads((EVENTS_DIR / "samples" / name).read_text())
