@@ -79,3 +79,22 @@ def client(deployed: Any) -> Iterator[Any]:
 def sample_event(name: str) -> dict[str, Any]:
     """A sample event from events/samples, as a handler receives it."""
     return json.loads((EVENTS_DIR / "samples" / name).read_text())
+
+
+@pytest.fixture
+def pump(deployed: Any) -> Any:
+    """Delivers queued domain events to the same handlers Lambda would call (drive it, never sleep)."""
+    from clubflow.dev.pump import Pump
+
+    from app import app
+
+    return Pump(app, deployed)
+
+
+@pytest.fixture
+def outbox(deployed: Any) -> Any:
+    """Emails sent through SES in this test, parsed from the raw MIME (newest first)."""
+    from clubflow.dev import outbox as outbox_module
+
+    outbox_module.clear()
+    return outbox_module

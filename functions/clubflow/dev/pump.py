@@ -1,0 +1,188 @@
+"""The event pump: what Lambda's SQS event source mapping and EventBridge Scheduler do in AWS.
+
+It receives from each consumer's queue and invokes the same Chalice handler with a real SQS
+event shape (one distinct messageId per record), deletes what succeeded, and leaves reported
+failures on the queue for redelivery (the queue's redrive policy moves them to the DLQ in the
+end). It also fires Scheduler `at(...)` schedules that are due, as Scheduler would.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+from chalice import Chalice
+from chalice.app import SQSEventConfig
+from chalice.utils import to_cfn_resource_name
+
+from clubflow.dev.resources import Deployed
+
+BATCH_SIZE = 10
+
+
+class LocalContext:
+    """Enough of a Lambda context for Powertools (idempotency, logging)."""
+
+    def __init__(self, function_name: str, timeout_seconds: int = 60) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{function_name}"
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class Consumer:
+    name: str
+    queue_url: str
+    queue_arn: str
+    batch_size: int
+
+
+def consumers(app: Chalice, deployed: Deployed) -> list[Consumer]:
+    """Pair each @on_sqs_message handler with its queue, as the merged template wires them."""
+    sqs = boto3.client("sqs")
+    found = []
+    for source in app.event_sources:
+        if not isinstance(source, SQSEventConfig):
+            continue
+        queue_logical = deployed.consumers.get(to_cfn_resource_name(source.name))
+        if queue_logical is None:
+            raise RuntimeError(
+                f"{source.name} has no queue in stacks/app.yaml "
+                f"(expected Resources.{to_cfn_resource_name(source.name)}.Properties.Events)"
+            )
+        url = deployed.queue_urls[queue_logical]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        found.append(Consumer(source.name, url, arn, min(source.batch_size or 1, BATCH_SIZE)))
+    return found
+
+
+def _sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"],
+                "attributes": message.get("Attributes", {}),
+                "messageAttributes": message.get("MessageAttributes", {}),
+                "md5OfBody": message.get("MD5OfBody", ""),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": queue_arn.split(":")[3],
+            }
+            for message in messages
+        ]
+    }
+
+
+class Pump:
+    def __init__(self, app: Chalice, deployed: Deployed) -> None:
+        self.app = app
+        self.deployed = deployed
+        self.consumers = consumers(app, deployed)
+        self.sqs = boto3.client("sqs")
+        self.delivered = 0
+        self.failed = 0
+
+    def deliver_once(self, consumer: Consumer) -> int:
+        """One receive-and-invoke round on one queue; return how many messages were handled."""
+        response = self.sqs.receive_message(
+            QueueUrl=consumer.queue_url,
+            MaxNumberOfMessages=consumer.batch_size,
+            AttributeNames=["All"],
+            WaitTimeSeconds=0,
+        )
+        messages = response.get("Messages", [])
+        if not messages:
+            return 0
+        event = _sqs_event(messages, consumer.queue_arn)
+        handler = self.app.handler_map[consumer.name]
+        try:
+            result = handler(event, LocalContext(consumer.name)) or {}
+            failed_ids = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+        except Exception:  # noqa: BLE001 - Lambda treats a raised error as the whole batch failing
+            failed_ids = {m["MessageId"] for m in messages}
+        for message in messages:
+            if message["MessageId"] in failed_ids:
+                # Make it visible again now rather than after the visibility timeout, so a
+                # drain retries it (and the redrive policy counts the receive).
+                self.sqs.change_message_visibility(
+                    QueueUrl=consumer.queue_url, ReceiptHandle=message["ReceiptHandle"],
+                    VisibilityTimeout=0,
+                )
+                self.failed += 1
+            else:
+                self.sqs.delete_message(QueueUrl=consumer.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                self.delivered += 1
+        return len(messages)
+
+    def fire_due_schedules(self, now: datetime | None = None) -> int:
+        """Fire every `at(...)` schedule due by `now` (default: the real time)."""
+        moment = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+        scheduler = boto3.client("scheduler")
+        events = boto3.client("events")
+        fired = 0
+        groups = [g["Name"] for g in scheduler.list_schedule_groups().get("ScheduleGroups", [])] or ["default"]
+        for group in groups:
+            for summary in scheduler.list_schedules(GroupName=group).get("Schedules", []):
+                schedule = scheduler.get_schedule(Name=summary["Name"], GroupName=group)
+                expression = schedule.get("ScheduleExpression", "")
+                if not expression.startswith("at(") or schedule.get("State") == "DISABLED":
+                    continue
+                due = datetime.fromisoformat(expression[3:-1])
+                if due > moment:
+                    continue
+                target = schedule["Target"]
+                params = target.get("EventBridgeParameters", {})
+                events.put_events(Entries=[{
+                    "Source": params.get("Source", "clubflow"),
+                    "DetailType": params.get("DetailType", "ScheduledEvent"),
+                    "Detail": target.get("Input", "{}"),
+                    "EventBusName": target["Arn"].split("/")[-1],
+                }])
+                fired += 1
+                if schedule.get("ActionAfterCompletion") == "DELETE":
+                    scheduler.delete_schedule(Name=summary["Name"], GroupName=group)
+                else:
+                    scheduler.update_schedule(
+                        Name=summary["Name"], GroupName=group,
+                        ScheduleExpression=expression, FlexibleTimeWindow=schedule["FlexibleTimeWindow"],
+                        Target=target, State="DISABLED",
+                    )
+        return fired
+
+    def drain(self, now: datetime | None = None, max_rounds: int = 10_000) -> int:
+        """Fire due schedules, then deliver until every queue is empty; return messages handled.
+
+        A message that keeps failing is retried until the redrive policy moves it to its DLQ,
+        so this always ends.
+        """
+        handled = 0
+        self.fire_due_schedules(now)
+        for _ in range(max_rounds):
+            progress = sum(self.deliver_once(consumer) for consumer in self.consumers)
+            handled += progress
+            if progress == 0:
+                return handled
+        raise RuntimeError("event pump did not settle")
+
+
+def messages_in(deployed: Deployed, logical_queue: str) -> list[dict[str, Any]]:
+    """Peek at a queue (e.g. a DLQ) without consuming: receive with zero visibility."""
+    sqs = boto3.client("sqs")
+    response = sqs.receive_message(QueueUrl=deployed.queue_urls[logical_queue],
+                                   MaxNumberOfMessages=10, VisibilityTimeout=0)
+    return [json.loads(m["Body"]) for m in response.get("Messages", [])]
