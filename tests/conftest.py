@@ -98,3 +98,30 @@ def outbox(deployed: Any) -> Any:
 
     outbox_module.clear()
     return outbox_module
+
+
+class AwsCalls:
+    """Every AWS API call made in this process during a test, as (service, operation)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def of(self, service: str) -> list[str]:
+        return [operation for svc, operation in self.calls if svc == service]
+
+
+@pytest.fixture(autouse=True)
+def aws_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsCalls]:
+    """Record AWS calls; fail any test whose code path ran a DynamoDB Scan."""
+    from botocore.client import BaseClient
+
+    recorder = AwsCalls()
+    original = BaseClient._make_api_call
+
+    def recording(self: Any, operation_name: str, api_params: Any) -> Any:
+        recorder.calls.append((self.meta.service_model.service_name, operation_name))
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    yield recorder
+    assert "Scan" not in recorder.of("dynamodb"), "a DynamoDB Scan ran; query an index instead"
