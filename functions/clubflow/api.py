@@ -1,0 +1,56 @@
+"""A small client for the clubflow HTTP API, used by organiser commands.
+
+It finds the API and key from --api/--key, then CLUBFLOW_API_URL/CLUBFLOW_ORGANISER_KEY, then
+the running local stack's state file (.clubflow/dev.json, written by `clubflow dev`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from clubflow.cli import CommandError
+
+STATE_FILE = Path(".clubflow") / "dev.json"
+
+
+def local_state() -> dict[str, Any]:
+    try:
+        return dict(json.loads(STATE_FILE.read_text()))
+    except (OSError, ValueError):
+        return {}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--api", help="API base URL (default: $CLUBFLOW_API_URL or the local stack)")
+    parser.add_argument("--key", help="organiser key (default: $CLUBFLOW_ORGANISER_KEY or the local stack's)")
+
+
+class Api:
+    def __init__(self, args: argparse.Namespace) -> None:
+        state = local_state()
+        self.base = (args.api or os.environ.get("CLUBFLOW_API_URL") or state.get("api_url") or "").rstrip("/")
+        self.key = args.key or os.environ.get("CLUBFLOW_ORGANISER_KEY") or state.get("organiser_key")
+        if not self.base:
+            raise CommandError("no API URL: pass --api, set CLUBFLOW_API_URL or start `clubflow dev`")
+        if not self.key:
+            raise CommandError("no organiser key: pass --key or set CLUBFLOW_ORGANISER_KEY")
+
+    def call(self, method: str, path: str, body: Any = None) -> Any:
+        response = requests.request(
+            method, self.base + path, json=body, timeout=30,
+            headers={"Authorization": f"Bearer {self.key}", "Accept": "application/json"},
+        )
+        if response.status_code >= 400:
+            try:
+                errors = response.json().get("errors", {})
+                detail = "; ".join(f"{field}: {message}" for field, message in errors.items())
+            except ValueError:
+                detail = response.text[:200]
+            raise CommandError(f"{method} {path} answered {response.status_code}: {detail}")
+        return response.json() if response.content else None
