@@ -1,0 +1,36 @@
+# The two commands in the README: `make dev` and `make test`. Everything else is a helper.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup browser dev test lint bench clean
+
+$(BIN)/clubflow: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/clubflow
+
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+dev: setup
+	$(BIN)/clubflow dev --demo
+
+test: setup browser
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: setup
+	$(BIN)/ruff check functions tests
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python tests/benchmarks/cold_start.py
+	$(BIN)/python tests/benchmarks/registration_requests.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
