@@ -105,6 +105,7 @@ class AwsCalls:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.published: list[dict[str, Any]] = []
 
     def of(self, service: str) -> list[str]:
         return [operation for svc, operation in self.calls if svc == service]
@@ -120,8 +121,21 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsCalls]:
 
     def recording(self: Any, operation_name: str, api_params: Any) -> Any:
         recorder.calls.append((self.meta.service_model.service_name, operation_name))
+        if operation_name == "PutEvents":
+            recorder.published.extend(api_params.get("Entries", []))
         return original(self, operation_name, api_params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", recording)
     yield recorder
     assert "Scan" not in recorder.of("dynamodb"), "a DynamoDB Scan ran; query an index instead"
+    for entry in recorder.published:
+        check_domain_event(entry)
+
+
+def check_domain_event(entry: dict[str, Any]) -> None:
+    """Every domain event put on the bus matches events/schemas/<DetailType>.json."""
+    import jsonschema
+
+    schema_file = EVENTS_DIR / "schemas" / f"{entry['DetailType']}.json"
+    assert schema_file.exists(), f"no JSON Schema for domain event {entry['DetailType']}: add {schema_file}"
+    jsonschema.validate(json.loads(entry["Detail"]), json.loads(schema_file.read_text()))
