@@ -41,7 +41,8 @@ def test_organiser_creates_event_and_public_list_shows_it(client: Any, organiser
 
 
 def test_bad_fields_get_one_message_each_and_nothing_is_written(client: Any, organiser_key: str) -> None:
-    response = create(client, organiser_key, capacity=0, timezone="Mars/Olympus", ends_at="2030-03-09T09:00:00+00:00", colour="red")
+    response = create(client, organiser_key, capacity=0, timezone="Mars/Olympus",
+                      ends_at="2030-03-09T09:00:00+00:00", colour="red")
     assert response.status_code == 400
     errors = response.json_body["errors"]
     assert set(errors) == {"capacity", "timezone", "ends_at", "colour"}

@@ -4,7 +4,8 @@ local stack."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import os
+from functools import cache
 from typing import Any
 
 import boto3
@@ -13,9 +14,15 @@ from botocore.config import Config
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
-    return boto3.session.Session().client(service, config=_CONFIG)  # type: ignore[call-overload]
+    config = _CONFIG
+    local = os.environ.get("AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL_S3")
+    if service == "s3" and not local:
+        # Presigned URLs on the bucket's regional host: the global one redirects for new buckets,
+        # which breaks the signature. A local endpoint keeps boto3's path-style default.
+        config = _CONFIG.merge(Config(signature_version="s3v4", s3={"addressing_style": "virtual"}))
+    return boto3.session.Session().client(service, config=config)  # type: ignore[call-overload]
 
 
 def dynamodb() -> Any:

@@ -6,16 +6,13 @@ items across events; `expires_at` (epoch seconds) is the TTL attribute.
 
 from __future__ import annotations
 
-from typing import TypedDict
-
 GSI1 = "gsi1"
 GSI2 = "gsi2"
 TTL_ATTRIBUTE = "expires_at"
 
 
-class Key(TypedDict):
-    pk: str
-    sk: str
+# A primary key: {"pk": ..., "sk": ...}.
+Key = dict[str, str]
 
 
 def event(event_id: str) -> Key:
@@ -44,6 +41,21 @@ def waiting_listing(event_id: str, arrival: str) -> dict[str, str]:
 
 def waiting_pk(event_id: str) -> str:
     return f"WAITING#{event_id}"
+
+
+def waiting_attributes() -> tuple[str, str]:
+    """The attributes to REMOVE when someone leaves the waiting list."""
+    return ("gsi1pk", "gsi1sk")
+
+
+def person_registration(email: str, event_id: str) -> dict[str, str]:
+    """GSI2 attributes that find a person's registrations across events (export, erase)."""
+    return person(email, f"REG#{event_id}")
+
+
+def reminder_schedule(event_id: str) -> str:
+    """The Scheduler schedule that reminds an event's confirmed attendees (one per event)."""
+    return f"reminders-{event_id}"[:64]
 
 
 def person(email: str, sort: str) -> dict[str, str]:
@@ -89,6 +101,19 @@ def slide_request(event_id: str, email: str) -> Key:
 
 
 SLIDE_REQUEST_PREFIX = "SLIDEREQ#"
+
+
+def slide_lead(event_id: str, email: str) -> Key:
+    """Someone who asked for an event's slides and agreed to be contacted."""
+    return {"pk": f"EVENT#{event_id}", "sk": f"LEAD#{email}"}
+
+
+LEAD_PREFIX = "LEAD#"
+
+
+def person_slides(event_id: str, what: str, at: str = "") -> str:
+    """GSI2 sort key for a person's slide requests, leads and downloads (export, erase)."""
+    return f"SLIDES#{event_id}#{what}#{at}"
 
 
 def rate_window(scope: str, subject: str, window: str) -> Key:

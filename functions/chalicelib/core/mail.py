@@ -48,11 +48,14 @@ def build(message: Email) -> EmailMessage:
     mime.set_content(text)
     mime.add_alternative(html, subtype="html")
     for attachment in message.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        # Calendar clients look for the method parameter on the part itself.
-        params = {"method": "REQUEST"} if attachment.content_type == "text/calendar" else {}
+        maintype, _, rest = attachment.content_type.partition("/")
+        subtype, *pairs = (part.strip() for part in rest.split(";"))
+        params = dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+        if (maintype, subtype) == ("text", "calendar"):
+            # Calendar clients look for the method parameter on the part itself (REQUEST/CANCEL).
+            params.setdefault("method", "REQUEST")
         mime.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype.split(";")[0],
+            attachment.data, maintype=maintype, subtype=subtype,
             filename=attachment.filename, params=params,
         )
     return mime

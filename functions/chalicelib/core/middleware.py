@@ -43,7 +43,7 @@ def install(app: Chalice) -> None:
         records = event.to_dict().get("Records", [])
         logger.append_keys(correlation_id=records[0].get("messageId") if records else None)
         with tracer().provider.in_subsegment("## consume") as subsegment:
-            subsegment.put_annotation("records", len(records))
+            subsegment.put_annotation("records", str(len(records)))
             result = get_response(event)
         failures = len((result or {}).get("batchItemFailures", []))
         _count("RecordsFailed", value=failures)

@@ -172,6 +172,30 @@ def query(pk: str, *, sk_prefix: str | None = None, index: str | None = None,
         kwargs["ExclusiveStartKey"] = last
 
 
+def count(pk: str, *, index: str | None = None, sk_below: str | None = None) -> int:
+    """How many items one partition holds (with a sort key below `sk_below`), reading none."""
+    pk_attr, sk_attr = (f"{index}pk", f"{index}sk") if index else ("pk", "sk")
+    condition = "#pk = :pk" + (" AND #sk < :below" if sk_below is not None else "")
+    vals: dict[str, Any] = {":pk": pk, **({":below": sk_below} if sk_below is not None else {})}
+    kwargs: dict[str, Any] = {
+        "TableName": table(),
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": {"#pk": pk_attr, **({"#sk": sk_attr} if sk_below is not None else {})},
+        "ExpressionAttributeValues": values(vals),
+        "Select": "COUNT",
+    }
+    if index:
+        kwargs["IndexName"] = index
+    total = 0
+    while True:
+        response = aws.dynamodb().query(**kwargs)
+        total += int(response.get("Count", 0))
+        last = response.get("LastEvaluatedKey")
+        if not last:
+            return total
+        kwargs["ExclusiveStartKey"] = last
+
+
 def transact(operations: list[dict[str, Any]]) -> None:
     """Run a TransactWriteItems; on a refused condition raise ConditionFailed with reasons.
 

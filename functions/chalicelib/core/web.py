@@ -51,7 +51,7 @@ def body(request: Request) -> dict[str, Any]:
             raise BadRequest(400, {"body": "Send a JSON object with named fields."})
         return data
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
         raise BadRequest(400, {"body": "Send the form as UTF-8."}) from None
     parsed = parse_qs(text, keep_blank_values=True)

@@ -45,12 +45,13 @@ def consume(event: SQSEvent, handlers: Mapping[str, DomainHandler]) -> dict[str,
         # Lets an in-progress idempotency record lapse with the invocation, so a crash mid-send
         # is retried from the queue instead of being blocked until the record expires.
         _config().register_lambda_context(event.context)
-    return process_partial_response(
+    response = process_partial_response(
         event=event.to_dict(),
         record_handler=handle_record,
         processor=BatchProcessor(event_type=EventType.SQS),
-        context=event.context,
+        context=event.context,  # type: ignore[arg-type]  # Chalice passes Lambda's context object
     )
+    return dict(response)
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +84,8 @@ def once(name: str, payload: dict[str, Any], action: Callable[[dict[str, Any]], 
     def run(payload: dict[str, Any]) -> Any:
         return action(payload)
 
-    run.__name__ = name
+    # Powertools keys records by module and qualified name: give each action its own.
+    run.__name__ = run.__qualname__ = name
     guarded = idempotent_function(
         data_keyword_argument="payload", persistence_store=_persistence(), config=_config()
     )(run)

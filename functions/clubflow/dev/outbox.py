@@ -22,7 +22,7 @@ def _backend(region: str) -> Any:
 
 def parse(message_id: str, raw: str | bytes, destinations: list[str]) -> dict[str, Any]:
     data = raw.encode() if isinstance(raw, str) else raw
-    mime: EmailMessage = email.message_from_bytes(data, policy=email.policy.default)  # type: ignore[assignment]
+    mime: EmailMessage = email.message_from_bytes(data, policy=email.policy.default)
     text_part = mime.get_body(preferencelist=("plain",))
     html_part = mime.get_body(preferencelist=("html",))
     attachments = [
