@@ -48,9 +48,15 @@ class Api:
         )
         if response.status_code >= 400:
             try:
-                errors = response.json().get("errors", {})
-                detail = "; ".join(f"{field}: {message}" for field, message in errors.items())
+                answer = response.json()
             except ValueError:
-                detail = response.text[:200]
+                answer = None
+            errors = answer.get("errors") if isinstance(answer, dict) else None
+            if isinstance(errors, dict):
+                detail = "; ".join(f"{field}: {message}" for field, message in errors.items())
+            else:
+                # Not our error shape: API Gateway's own answer (no such route, denied), whose
+                # message can echo the Authorization header, so only its reason is shown.
+                detail = response.reason
             raise CommandError(f"{method} {path} answered {response.status_code}: {detail}")
         return response.json() if response.content else None

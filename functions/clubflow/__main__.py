@@ -1,0 +1,7 @@
+"""`python -m clubflow`: the same as the `clubflow` console script."""
+
+import sys
+
+from clubflow.cli import main
+
+sys.exit(main())

@@ -1,0 +1,334 @@
+"""The local stack behind `clubflow dev`: the whole system on one machine, no AWS account.
+
+moto stands in for AWS, served single-threaded so that each request is atomic as one DynamoDB
+call is (moto's threaded server lets concurrent capacity-checked transactions overbook). The
+resources are created from stacks/app.yaml, the Chalice app is served over HTTP, and the event
+pump delivers every queue to the same handler functions Lambda would call.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import re
+import threading
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from clubflow.dev.template import REPO_ROOT
+
+if TYPE_CHECKING:
+    from chalice import Chalice
+    from chalice.local import LocalDevServer
+    from werkzeug.serving import BaseWSGIServer
+
+    from clubflow.dev.pump import Pump
+    from clubflow.dev.resources import Deployed
+
+REGION = "eu-west-2"
+STACK_NAME = "clubflow-local"
+FUNCTIONS_DIR = REPO_ROOT / "functions"
+DEV_ORGANISER_EMAIL = "dev-organiser@example.com"
+# The shape of the keys `clubflow organisers add` prints (the authorizer refuses anything else).
+_KEY_SHAPE = re.compile(r"cfk_[A-Za-z0-9_-]{8,96}")
+PUMP_INTERVAL_SECONDS = 0.25
+
+log = logging.getLogger("clubflow.dev")
+
+
+class LocalStackError(Exception):
+    """The local stack cannot start for a reason the developer can fix."""
+
+
+def local_aws_environment(moto_url: str, region: str) -> dict[str, str]:
+    """What boto3 needs to talk to the local moto server and never to a real account."""
+    return {
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+    }
+
+
+def use_local_aws(moto_url: str, region: str) -> None:
+    """Point this process's boto3 at the local moto server, dropping anything that could
+    reach a real account (a profile, a session token, per-service endpoints)."""
+    for name in list(os.environ):
+        if name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") or (
+            name.startswith("AWS_ENDPOINT_URL_")
+        ):
+            del os.environ[name]
+    os.environ.update(local_aws_environment(moto_url, region))
+    _forget_clients()
+
+
+def _forget_clients() -> None:
+    from chalicelib.core import aws, settings, workers
+
+    settings.reset()
+    aws.reset()
+    workers.reset()
+
+
+class MotoServer:
+    """moto over HTTP on a loopback port, one request at a time."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
+
+        # werkzeug logs every request at INFO; the API's own access log is enough.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        self._server: BaseWSGIServer = make_server(
+            host, port, DomainDispatcherApplication(create_backend_app),
+            threaded=False, request_handler=MotoRequestHandler,
+        )
+        self.url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name="moto", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+            self._thread.join()
+        self._server.server_close()
+
+
+class PumpRunner:
+    """Runs the event pump in the background, and on demand (POST /_dev/pump), one at a time.
+
+    The lock makes an on-demand drain see every message: a batch the background loop is in the
+    middle of is finished before the drain starts, so "drained" means nothing is in flight.
+    """
+
+    def __init__(self, pump: Pump, interval: float = PUMP_INTERVAL_SECONDS) -> None:
+        self.pump = pump
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="event-pump", daemon=True)
+
+    def drain(self, now: datetime | None = None) -> int:
+        """Fire schedules due by `now` and deliver until every queue is empty."""
+        with self._lock:
+            return self.pump.drain(now)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self.drain()
+            except Exception:
+                # One bad round must not take the local stack down; say so and go on.
+                log.exception("event pump round failed")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
+@dataclass(frozen=True)
+class Running:
+    """What a running local stack offers, as `clubflow dev` prints it and saves it."""
+
+    api_url: str
+    moto_url: str
+    region: str
+    table_name: str
+    organiser_key: str
+    key_was_created: bool
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "api_url": self.api_url,
+            "moto_url": self.moto_url,
+            "region": self.region,
+            "table_name": self.table_name,
+            "organiser_key": self.organiser_key,
+            "pid": os.getpid(),
+        }
+
+
+class LocalStack:
+    """Starts and stops moto, the resources of stacks/app.yaml, the API and the event pump."""
+
+    def __init__(self, port: int = 8000, organiser_key: str | None = None, host: str = "127.0.0.1",
+                 region: str = REGION, state_file: Path | None = None) -> None:
+        if organiser_key is not None and not _KEY_SHAPE.fullmatch(organiser_key):
+            raise LocalStackError(
+                "CLUBFLOW_DEV_ORGANISER_KEY must look like the keys `clubflow organisers add` "
+                "prints: cfk_ followed by 8 to 96 letters, digits, '-' or '_'."
+            )
+        self._port = port
+        self._host = host
+        self._region = region
+        self._organiser_key = organiser_key
+        self._state_file = (state_file or _default_state_file()).absolute()
+        self._moto: MotoServer | None = None
+        self._api: LocalDevServer | None = None
+        self._api_thread: threading.Thread | None = None
+        self._pump: PumpRunner | None = None
+        self.running: Running | None = None
+
+    def start(self) -> Running:
+        """Bring everything up; on failure, stop what was started and raise."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> Running:
+        _quiet_powertools()
+        from app import app
+
+        self._api = self._bind_api(app)
+        api_url = f"http://{self._host}:{self._api.server.server_address[1]}"
+
+        self._moto = MotoServer(self._host)
+        self._moto.start()
+        use_local_aws(self._moto.url, self._region)
+
+        deployed = _deploy(self._region)
+        os.environ.update(_function_environment(deployed, api_url))
+        _forget_clients()
+        _verify_sender()
+        key, created = self._organiser()
+
+        from clubflow.dev import routes
+        from clubflow.dev.pump import Pump
+
+        self._pump = PumpRunner(Pump(app, deployed))
+        app.register_blueprint(routes.blueprint(self._pump, self._region))
+        self._pump.start()
+        self._api_thread = threading.Thread(target=self._api.server.serve_forever,
+                                            name="api", daemon=True)
+        self._api_thread.start()
+
+        self.running = Running(api_url, self._moto.url, self._region,
+                               deployed.environment["TABLE_NAME"], key, created)
+        return self.running
+
+    def save_state(self) -> Path:
+        """Tell `clubflow organisers` and the API client where this stack is (owner-only file)."""
+        assert self.running is not None
+        self._state_file.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self._state_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(self.running.state(), handle, indent=2)
+        return self._state_file
+
+    def stop(self) -> None:
+        """Stop taking requests, let the pump finish its round, then stop moto. Safe to repeat."""
+        if self._api is not None:
+            if self._api_thread is not None and self._api_thread.is_alive():
+                self._api.shutdown()
+                self._api_thread.join()
+            self._api.server.server_close()
+            self._api = None
+        if self._pump is not None:
+            self._pump.stop()
+            self._pump = None
+        if self._moto is not None:
+            self._moto.stop()
+            self._moto = None
+        self._forget_state()
+
+    def _forget_state(self) -> None:
+        try:
+            ours = json.loads(self._state_file.read_text()).get("pid") == os.getpid()
+        except (OSError, ValueError):
+            return
+        if ours:
+            self._state_file.unlink(missing_ok=True)
+
+    def _bind_api(self, app: Chalice) -> LocalDevServer:
+        from chalice.local import create_local_server
+
+        try:
+            return create_local_server(app, _chalice_config(app), self._host, self._port)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise LocalStackError(
+                    f"port {self._port} is in use: stop what runs there (another `clubflow dev`?) "
+                    "or pass --port"
+                ) from None
+            raise
+
+    def _organiser(self) -> tuple[str, bool]:
+        from chalicelib.core.auth import add_organiser
+
+        raw, _ = add_organiser(DEV_ORGANISER_EMAIL, raw_key=self._organiser_key)
+        return raw, self._organiser_key is None
+
+
+def _deploy(region: str) -> Deployed:
+    from clubflow.dev import resources
+
+    # moto's CloudFormation warns about each type it skips (queue and bucket policies, alarms):
+    # expected here, and nothing a developer can act on.
+    logging.getLogger("moto").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Tried to parse", category=UserWarning)
+        return resources.deploy(stack_name=STACK_NAME, region=region)
+
+
+def _default_state_file() -> Path:
+    from clubflow.api import STATE_FILE
+
+    return STATE_FILE
+
+
+def _quiet_powertools() -> None:
+    # Powertools reads these when the app is imported: no X-Ray daemon or CloudWatch here, and
+    # the console shows warnings and errors rather than a JSON line per request.
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+
+def _chalice_config(app: Chalice) -> Any:
+    from chalice.config import Config
+
+    path = FUNCTIONS_DIR / ".chalice" / "config.json"
+    from_disk = json.loads(path.read_text()) if path.is_file() else {"app_name": app.app_name}
+    return Config(chalice_stage="dev", config_from_disk=from_disk,
+                  user_provided_params={"chalice_app": app, "project_dir": str(FUNCTIONS_DIR)})
+
+
+def _function_environment(deployed: Deployed, api_url: str) -> dict[str, str]:
+    """What a deployed function sees: the template's globals, the stage's variables from
+    .chalice/config.json, and links that point at this machine."""
+    from chalice.config import Config
+
+    path = FUNCTIONS_DIR / ".chalice" / "config.json"
+    stage_variables: dict[str, str] = {}
+    if path.is_file():
+        stage_variables = Config(chalice_stage="dev",
+                                 config_from_disk=json.loads(path.read_text())).environment_variables
+    return {**stage_variables, **deployed.environment, "PUBLIC_BASE_URL": api_url}
+
+
+def _verify_sender() -> None:
+    """SES sends only from verified identities; verify the sender's domain, as a deploy would."""
+    from chalicelib.core import aws
+    from chalicelib.core.settings import get_settings
+
+    address = parseaddr(get_settings().mail_from)[1]
+    aws.sesv2().create_email_identity(EmailIdentity=address.rpartition("@")[2] or address)
