@@ -25,6 +25,7 @@ from clubflow.dev.template import REPO_ROOT
 
 if TYPE_CHECKING:
     from chalice import Chalice
+    from chalice.config import Config
     from chalice.local import LocalDevServer
     from werkzeug.serving import BaseWSGIServer
 
@@ -198,7 +199,8 @@ class LocalStack:
         _quiet_powertools()
         from app import app
 
-        self._api = self._bind_api(app)
+        config = _chalice_config(app)
+        self._api = self._bind_api(app, config)
         api_url = f"http://{self._host}:{self._api.server.server_address[1]}"
 
         self._moto = MotoServer(self._host)
@@ -206,7 +208,7 @@ class LocalStack:
         use_local_aws(self._moto.url, self._region)
 
         deployed = _deploy(self._region)
-        os.environ.update(_function_environment(deployed, api_url))
+        os.environ.update(_function_environment(deployed, config, api_url))
         _forget_clients()
         _verify_sender()
         key, created = self._organiser()
@@ -258,11 +260,11 @@ class LocalStack:
         if ours:
             self._state_file.unlink(missing_ok=True)
 
-    def _bind_api(self, app: Chalice) -> LocalDevServer:
+    def _bind_api(self, app: Chalice, config: Config) -> LocalDevServer:
         from chalice.local import create_local_server
 
         try:
-            return create_local_server(app, _chalice_config(app), self._host, self._port)
+            return create_local_server(app, config, self._host, self._port)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise LocalStackError(
@@ -303,7 +305,8 @@ def _quiet_powertools() -> None:
     os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 
-def _chalice_config(app: Chalice) -> Any:
+def _chalice_config(app: Chalice) -> Config:
+    """The `dev` stage of functions/.chalice/config.json, as `chalice local` would read it."""
     from chalice.config import Config
 
     path = FUNCTIONS_DIR / ".chalice" / "config.json"
@@ -312,17 +315,10 @@ def _chalice_config(app: Chalice) -> Any:
                   user_provided_params={"chalice_app": app, "project_dir": str(FUNCTIONS_DIR)})
 
 
-def _function_environment(deployed: Deployed, api_url: str) -> dict[str, str]:
-    """What a deployed function sees: the template's globals, the stage's variables from
-    .chalice/config.json, and links that point at this machine."""
-    from chalice.config import Config
-
-    path = FUNCTIONS_DIR / ".chalice" / "config.json"
-    stage_variables: dict[str, str] = {}
-    if path.is_file():
-        stage_variables = Config(chalice_stage="dev",
-                                 config_from_disk=json.loads(path.read_text())).environment_variables
-    return {**stage_variables, **deployed.environment, "PUBLIC_BASE_URL": api_url}
+def _function_environment(deployed: Deployed, config: Config, api_url: str) -> dict[str, str]:
+    """What a deployed function sees: the stage's variables from .chalice/config.json, the
+    template's globals, and links that point at this machine."""
+    return {**config.environment_variables, **deployed.environment, "PUBLIC_BASE_URL": api_url}
 
 
 def _verify_sender() -> None:
