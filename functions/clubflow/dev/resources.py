@@ -96,6 +96,7 @@ def deploy(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Dep
             queue_urls[logical] = value if value.startswith("http") else sqs.get_queue_url(QueueName=value)["QueueUrl"]
 
     _apply_ttl(full, physical, region)
+    _apply_bucket_protection(full, physical, region)
     return Deployed(stack_name, environment, physical, queue_urls, consumers(full))
 
 
@@ -119,4 +120,24 @@ def _apply_ttl(full: dict[str, Any], physical: dict[str, str], region: str) -> N
             dynamodb.update_time_to_live(
                 TableName=physical[logical],
                 TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            )
+
+
+def _apply_bucket_protection(full: dict[str, Any], physical: dict[str, str], region: str) -> None:
+    # moto's CloudFormation ignores a bucket's public access block and ownership controls: apply
+    # them so local buckets are as closed as production's. Bucket policies are left out: moto's
+    # evaluator treats a Deny whose condition does not match as a plain Deny.
+    s3 = boto3.client("s3", region_name=region)
+    for logical, spec in full["Resources"].items():
+        properties = spec.get("Properties", {})
+        if spec.get("Type") != "AWS::S3::Bucket" or logical not in physical:
+            continue
+        if "PublicAccessBlockConfiguration" in properties:
+            s3.put_public_access_block(
+                Bucket=physical[logical],
+                PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"],
+            )
+        if "OwnershipControls" in properties:
+            s3.put_bucket_ownership_controls(
+                Bucket=physical[logical], OwnershipControls=properties["OwnershipControls"]
             )

@@ -1,0 +1,86 @@
+"""Public slide routes: the request form, the request itself, and the emailed download link."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.core import web
+from chalicelib.core.settings import get_settings
+from chalicelib.events import service as events
+from chalicelib.slides import forms, service
+
+blueprint = Blueprint(__name__)
+
+# Token pages must not be cached by a shared cache or leak through Referer.
+_PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _form_page(event: dict[str, Any], status: int = 200, values: dict[str, Any] | None = None,
+               errors: dict[str, str] | None = None) -> Response:
+    # A form sent back with errors was on screen, so the slides are there: no need to look.
+    available = bool(errors) or bool(service.published_files(event["event_id"]))
+    return web.page(
+        "slides/request.html", status, event=event, available=available,
+        policy=event.get("slide_policy") or "registered",
+        consent_text=service.CONSENT_TEXT, values=values or {}, errors=errors or {},
+    )
+
+
+@blueprint.route("/events/{event_id}/slides", methods=["GET"])
+def slides_form(event_id: str) -> Response:
+    request = blueprint.current_request
+    event = events.get_event(event_id) if web.path_id(event_id) else None
+    if event is None:
+        return web.not_found(request, "event")
+    return _form_page(event)
+
+
+@blueprint.route("/events/{event_id}/slides/requests", methods=["POST"],
+                 content_types=web.FORM_TYPES)
+def request_slides(event_id: str) -> Response:
+    request = blueprint.current_request
+    event = events.get_event(event_id) if web.path_id(event_id) else None
+    if event is None:
+        return web.not_found(request, "event")
+    try:
+        data = web.body(request)
+    except web.BadRequest as error:
+        return web.bad_request(request, error)
+    slide_request, form = forms.read_request(data, event.get("slide_policy") or "registered")
+    if slide_request is None:
+        if web.wants_json(request):
+            return web.invalid(form.errors)
+        return _form_page(event, 400, values=form.values, errors=form.errors)
+    service.request_slides(event, slide_request)
+    if web.wants_json(request):
+        return web.json_response({"status": "received"}, 202)
+    return web.page("slides/requested.html", 202, event=event,
+                    days=get_settings().slide_link_days)
+
+
+@blueprint.route("/s/{token}", methods=["GET"])
+def download_slide(token: str) -> Response:
+    request = blueprint.current_request
+    download = service.record_download(token)
+    if download is not None:
+        return Response(body="", status_code=302, headers={"Location": download.url, **_PRIVATE})
+    if web.wants_json(request):
+        return web.json_response(
+            {"errors": {"token": "This link is unknown, expired or used up; ask for a new one."}},
+            404, headers=_PRIVATE,
+        )
+    # The event named in the link's query (never the token) decides where to offer a new link.
+    query = request.query_params
+    wanted = str(query.get("event") or "") if query else ""
+    event = events.get_event(wanted) if web.path_id(wanted) else None
+    settings = get_settings()
+    response = web.page(
+        "slides/link_not_found.html", 404, event=event,
+        policy=(event or {}).get("slide_policy") or "registered",
+        consent_text=service.CONSENT_TEXT, values={}, errors={},
+        days=settings.slide_link_days, uses=settings.slide_link_uses,
+    )
+    response.headers.update(_PRIVATE)
+    return response

@@ -1,0 +1,391 @@
+"""Slides: the rules for uploading an event's files, asking for them by email, and downloading
+them through expiring, counted links.
+
+Files live in a private bucket. Organisers upload with a presigned PUT that binds the content
+type and size; people get one emailed `/s/{token}` link per file, and each click is logged and
+answered with a presigned GET minted at that moment and valid for five minutes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from botocore.exceptions import ClientError
+
+from chalicelib.core import aws, bus, clock, keys, mail, store, tokens
+from chalicelib.core.observability import logger
+from chalicelib.core.settings import get_settings
+from chalicelib.events import service as events
+from chalicelib.registration import service as registrations
+from chalicelib.slides import forms
+from chalicelib.slides.forms import SlideRequest, SlideUpload
+
+TOKEN_PURPOSE = "slides"  # noqa: S105 - what a token is for, not a secret
+SLIDES_REQUESTED = "SlidesRequested"
+POLICIES = ("registered", "consented", "public")
+MAX_FILES = 20
+UPLOAD_URL_SECONDS = 30 * 60
+DOWNLOAD_URL_SECONDS = 5 * 60
+REQUESTS_PER_EMAIL_PER_HOUR = 3
+REQUESTS_PER_EVENT_PER_HOUR = 300
+# A second request this soon after a link was emailed is a double submit, not a lost email.
+RESEND_GAP = timedelta(seconds=60)
+CONSENT_TEXT = "I agree that the CofEe Club may contact me about its events."
+
+_FILE_FIELDS = ("file_id", "filename", "content_type", "size", "status", "created_at",
+                "created_by", "uploaded_at", "downloads")
+
+
+class TooManyFiles(Exception):
+    """An event holds at most MAX_FILES files."""
+
+
+@dataclass(frozen=True)
+class UploadPlan:
+    file_id: str
+    key: str
+    upload_url: str
+    headers: dict[str, str]
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class Download:
+    url: str
+    filename: str
+
+
+# --- organisers: upload, list, remove -------------------------------------------------------
+
+
+def object_key(event_id: str, file_id: str, extension: str) -> str:
+    """Where a file lives in the bucket; the original name is given back only on download."""
+    return f"slides/{event_id}/{file_id}.{extension}"
+
+
+def start_upload(event_id: str, upload: SlideUpload, organiser: str) -> UploadPlan:
+    """Record a new file of the event and return a presigned PUT for it.
+
+    The URL is signed with the content type and exact size, so S3 refuses any other body.
+    Raises TooManyFiles when the event already holds MAX_FILES files.
+    """
+    if len(_file_items(event_id)) >= MAX_FILES:
+        raise TooManyFiles()
+    file_id = secrets.token_hex(6)
+    key = object_key(event_id, file_id, upload.extension)
+    headers = {"Content-Type": upload.content_type, "Content-Length": str(upload.size)}
+    url = aws.s3().generate_presigned_url(
+        "put_object",
+        Params={"Bucket": _bucket(), "Key": key, "ContentType": upload.content_type,
+                "ContentLength": upload.size},
+        ExpiresIn=UPLOAD_URL_SECONDS,
+    )
+    store.put(
+        {
+            **keys.slide(event_id, file_id),
+            "event_id": event_id,
+            "file_id": file_id,
+            "filename": upload.filename,
+            "content_type": upload.content_type,
+            "size": upload.size,
+            "key": key,
+            "status": "pending",
+            "downloads": 0,
+            "created_at": clock.iso(clock.now()),
+            "created_by": organiser,
+        },
+        condition="attribute_not_exists(pk)",
+    )
+    return UploadPlan(file_id, key, url, headers, UPLOAD_URL_SECONDS)
+
+
+def list_files(event_id: str) -> list[dict[str, Any]]:
+    """Every file of the event, oldest first; uploads that have arrived are marked ready."""
+    items = [_confirm(item) if item.get("status") != "ready" else item
+             for item in _file_items(event_id)]
+    return sorted(items, key=lambda item: str(item.get("created_at", "")))
+
+
+def published_files(event_id: str) -> list[dict[str, Any]]:
+    """The files people can download: those whose upload has arrived."""
+    return [item for item in list_files(event_id) if item.get("status") == "ready"]
+
+
+def remove_file(event_id: str, file_id: str) -> bool:
+    """Delete the file and its record; its links stop working. False if there is no such file."""
+    item = store.get(keys.slide(event_id, file_id))
+    if item is None:
+        return False
+    aws.s3().delete_object(Bucket=_bucket(), Key=item["key"])
+    store.delete(keys.slide(event_id, file_id))
+    return True
+
+
+def download_report(event: dict[str, Any]) -> dict[str, Any]:
+    """Files with their download counts, who downloaded what, and the leads the slides brought,
+    for organisers and the summary report."""
+    event_id = event["event_id"]
+    downloads = [
+        {"email": item["email"], "file_id": item["file_id"], "filename": item["filename"],
+         "at": item["at"]}
+        for item in store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.DOWNLOAD_PREFIX,
+                                forward=False)
+    ]
+    files = []
+    for item in list_files(event_id):
+        view = {name: item.get(name) for name in _FILE_FIELDS}
+        view["downloads"] = int(item.get("downloads", 0))
+        view["downloaded_by"] = sorted({d["email"] for d in downloads
+                                        if d["file_id"] == item["file_id"]})
+        files.append(view)
+    return {
+        "event_id": event_id,
+        "slide_policy": event.get("slide_policy") or "registered",
+        "files": files,
+        "downloads": downloads,
+        "totals": {"downloads": len(downloads), "people": len({d["email"] for d in downloads})},
+        "leads": leads(event_id),
+    }
+
+
+# --- the public: ask for the slides ----------------------------------------------------------
+
+
+def request_slides(event: dict[str, Any], request: SlideRequest) -> None:
+    """Accept a request for the event's slides; the answer never depends on who asked.
+
+    Within the rate limits the request is put on the bus, where the policy is applied and the
+    links are emailed; robots and requests over the limits are dropped without a word.
+    """
+    if request.by_robot:
+        logger.info("slide request dropped: honeypot filled", extra={"event_id": event["event_id"]})
+        return
+    if not _within_rate_limits(event["event_id"], request.email):
+        logger.info("slide request dropped: rate limit", extra={"event_id": event["event_id"]})
+        return
+    bus.publish(SLIDES_REQUESTED, {
+        "request_id": secrets.token_hex(16),
+        "event_id": event["event_id"],
+        "email": request.email,
+        "consent": request.consent,
+        "requested_at": clock.iso(clock.now()),
+    })
+
+
+def _within_rate_limits(event_id: str, email: str) -> bool:
+    # Two plain conditional counters rather than one transaction: a busy event's counter would
+    # make concurrent transactions conflict and drop genuine requests.
+    now = clock.now()
+    window = now.strftime("%Y-%m-%dT%H")
+    expires = int((now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)).timestamp())
+    # The address is kept only as a hash: strangers' addresses are not stored in the clear.
+    person = hashlib.sha256(email.encode()).hexdigest()
+    for scope, subject, limit in (("slides-email", person, REQUESTS_PER_EMAIL_PER_HOUR),
+                                  ("slides-event", event_id, REQUESTS_PER_EVENT_PER_HOUR)):
+        try:
+            store.update(
+                keys.rate_window(scope, subject, window),
+                "SET #exp = :exp ADD #count :one",
+                condition="attribute_not_exists(#count) OR #count < :limit",
+                names={"#count": "count", "#exp": keys.TTL_ATTRIBUTE},
+                vals={":one": 1, ":limit": limit, ":exp": expires},
+                return_values="NONE",
+            )
+        except store.ConditionFailed:
+            return False
+    return True
+
+
+# --- the worker: apply the policy and email the links ----------------------------------------
+
+
+def may_receive(event: dict[str, Any], email: str, consent: bool) -> bool:
+    """Whether the event's slide policy lets this person have the slides."""
+    policy = event.get("slide_policy") or "registered"
+    if policy == "public":
+        return True
+    if policy == "consented":
+        return consent
+    # Registered: confirmed or on the waiting list (they asked to come); a cancellation is not.
+    registration = registrations.get_registration(event["event_id"], email)
+    return registration is not None and registration.get("status") != registrations.CANCELLED
+
+
+def send_slide_links(request: dict[str, Any]) -> bool:
+    """Email one download link per published file to someone the policy allows.
+
+    Returns whether an email was sent. Safe to call again for the same request: a request
+    answered within RESEND_GAP by another one (a double submit) sends nothing more.
+    """
+    event = events.get_event(request["event_id"])
+    email = request["email"]
+    if event is None or not may_receive(event, email, bool(request.get("consent"))):
+        return False
+    if (event.get("slide_policy") or "registered") == "consented":
+        record_lead(event["event_id"], email, request["requested_at"])
+    files = published_files(event["event_id"])
+    if not files or not _claim_send(event["event_id"], email, request["request_id"]):
+        return False
+    settings = get_settings()
+    links = [
+        {"filename": item["filename"], "size": forms.size_text(int(item["size"])),
+         "url": _link(issue_link(item, email), event["event_id"])}
+        for item in files
+    ]
+    title = event["title"]
+    if event.get("number"):
+        title = f"Event {event['number']} \N{EN DASH} {title}"
+    mail.send(mail.Email(
+        to=email,
+        subject=f"Your slides from {title}",
+        template="slide_links",
+        context={"event": event, "title": title, "links": links,
+                 "days": settings.slide_link_days, "uses": settings.slide_link_uses,
+                 "slides_page": f"{settings.public_base_url}/events/{event['event_id']}/slides"},
+    ))
+    return True
+
+
+def issue_link(item: dict[str, Any], email: str) -> str:
+    """A token for one file and one person: valid slide_link_days, slide_link_uses downloads."""
+    settings = get_settings()
+    return tokens.issue_token(
+        TOKEN_PURPOSE,
+        {"event_id": item["event_id"], "file_id": item["file_id"], "email": email,
+         "key": item["key"], "filename": item["filename"], "content_type": item["content_type"]},
+        ttl=timedelta(days=settings.slide_link_days),
+        max_uses=settings.slide_link_uses,
+    )
+
+
+def record_lead(event_id: str, email: str, consented_at: str) -> None:
+    """Remember someone who agreed to be contacted; the first consent time is kept."""
+    _upsert(
+        keys.slide_lead(event_id, email),
+        {"email": email, "event_id": event_id, "source": "slides", "consent_text": CONSENT_TEXT,
+         "last_consented_at": consented_at,
+         **keys.person(email, keys.person_slides(event_id, "lead"))},
+        first_only={"consented_at": consented_at},
+    )
+
+
+def leads(event_id: str) -> list[dict[str, Any]]:
+    """People who asked for this event's slides and agreed to be contacted."""
+    return [
+        {"email": item["email"], "consented_at": item["consented_at"]}
+        for item in store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.LEAD_PREFIX)
+    ]
+
+
+def _claim_send(event_id: str, email: str, request_id: str) -> bool:
+    now = clock.now()
+    try:
+        _upsert(
+            keys.slide_request(event_id, email),
+            {"email": email, "event_id": event_id, "last_sent_at": clock.iso(now),
+             "last_request_id": request_id,
+             **keys.person(email, keys.person_slides(event_id, "request"))},
+            first_only={"first_sent_at": clock.iso(now)},
+            # A retry of the same request may send; another request within the gap may not.
+            condition="attribute_not_exists(#last_sent_at) OR #last_sent_at < :cutoff "
+                      "OR #last_request_id = :last_request_id",
+            extra_vals={":cutoff": clock.iso(now - RESEND_GAP)},
+        )
+    except store.ConditionFailed:
+        logger.info("slide links already sent moments ago", extra={"event_id": event_id})
+        return False
+    return True
+
+
+def _upsert(key: keys.Key, fields: dict[str, Any], *, first_only: dict[str, Any] | None = None,
+            condition: str | None = None, extra_vals: dict[str, Any] | None = None) -> None:
+    first = first_only or {}
+    parts = [f"#{name} = :{name}" for name in fields]
+    parts += [f"#{name} = if_not_exists(#{name}, :{name})" for name in first]
+    store.update(
+        key, "SET " + ", ".join(parts), condition=condition,
+        names={f"#{name}": name for name in (*fields, *first)},
+        vals={**{f":{name}": value for name, value in {**fields, **first}.items()},
+              **(extra_vals or {})},
+        return_values="NONE",
+    )
+
+
+def _link(raw_token: str, event_id: str) -> str:
+    # The event in the query lets an expired link's page offer a new one; it says nothing
+    # about the token itself.
+    return f"{get_settings().public_base_url}/s/{raw_token}?{urlencode({'event': event_id})}"
+
+
+# --- the public: download ---------------------------------------------------------------------
+
+
+def record_download(raw_token: str) -> Download | None:
+    """Use the link once, log who downloaded which file and when, and mint a short-lived URL.
+
+    None for unknown, expired, used-up or forged links and for files since removed.
+    """
+    token = tokens.redeem(raw_token, TOKEN_PURPOSE)
+    if token is None:
+        return None
+    data = token.data
+    event_id, file_id, email = data["event_id"], data["file_id"], data["email"]
+    try:
+        store.update(keys.slide(event_id, file_id), "ADD downloads :one",
+                     condition="attribute_exists(pk)", vals={":one": 1}, return_values="NONE")
+    except store.ConditionFailed:
+        return None
+    at = clock.iso(clock.now())
+    store.put({
+        **keys.slide_download(event_id, at, secrets.token_hex(6)),
+        **keys.person(email, keys.person_slides(event_id, "download", at)),
+        "event_id": event_id,
+        "file_id": file_id,
+        "filename": data["filename"],
+        "email": email,
+        "at": at,
+        "use": token.uses,
+    })
+    url = aws.s3().generate_presigned_url(
+        "get_object",
+        Params={"Bucket": _bucket(), "Key": data["key"],
+                "ResponseContentDisposition": forms.content_disposition(data["filename"]),
+                "ResponseContentType": data["content_type"]},
+        ExpiresIn=DOWNLOAD_URL_SECONDS,
+    )
+    return Download(url=url, filename=data["filename"])
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _bucket() -> str:
+    return get_settings().slides_bucket
+
+
+def _file_items(event_id: str) -> list[dict[str, Any]]:
+    return list(store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.SLIDE_PREFIX))
+
+
+def _confirm(item: dict[str, Any]) -> dict[str, Any]:
+    """Mark a pending file ready once its upload has arrived in the bucket."""
+    try:
+        head = aws.s3().head_object(Bucket=_bucket(), Key=item["key"])
+    except ClientError:
+        return item
+    try:
+        return store.update(
+            keys.slide(item["event_id"], item["file_id"]),
+            "SET #status = :ready, uploaded_at = :at, #size = :size",
+            condition="attribute_exists(pk)",
+            names={"#status": "status", "#size": "size"},
+            vals={":ready": "ready", ":at": clock.iso(head["LastModified"]),
+                  ":size": int(head["ContentLength"])},
+        )
+    except store.ConditionFailed:
+        return item
