@@ -1,0 +1,30 @@
+"""`clubflow package`: write the SAM template and Lambda zip that `sam deploy` ships."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from clubflow import package
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "package",
+        help="build the SAM template and deployment zip for a stage",
+        description="Run `chalice package` with stacks/app.yaml merged in, then check the zip. "
+        "`sam deploy --config-env STAGE` deploys what this writes to build/STAGE.",
+    )
+    parser.add_argument("--stage", choices=package.STAGES, default="dev",
+                        help="Chalice stage (default: dev)")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="output directory (default: build/STAGE, where samconfig.toml looks)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out_dir = args.out or package.default_out_dir(args.stage)
+    print(f"packaging stage {args.stage} into {out_dir} ...", flush=True)
+    print(package.summary(package.build(out_dir, stage=args.stage)))
+    return 0

@@ -1,0 +1,252 @@
+"""`clubflow package` output is deployable: a lint-clean SAM template and a self-contained zip.
+
+Builds each stage once for the module (Chalice fetches the Lambda wheels from PyPI the first
+time; later builds reuse build/package), then inspects what `sam deploy` would ship.
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+import sys
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clubflow import package
+from clubflow.package import Package
+
+MAX_AUTHORIZER_CACHE_SECONDS = 60
+TOOLING = {"moto", "pytest", "_pytest", "playwright", "clubflow", "tests", "cfnlint"}
+
+
+@pytest.fixture(scope="module", params=package.STAGES)
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Package:
+    return package.build(tmp_path_factory.mktemp("package") / request.param, stage=request.param)
+
+
+@pytest.fixture(scope="module")
+def template(built: Package) -> dict[str, Any]:
+    return package.load_template(built.template)
+
+
+@pytest.fixture(scope="module")
+def zip_names(built: Package) -> set[str]:
+    with zipfile.ZipFile(built.zip_path) as bundle:
+        return set(bundle.namelist())
+
+
+def resources_of(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: spec for name, spec in template["Resources"].items() if spec.get("Type") == kind}
+
+
+def sqs_events(function: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, event in (function["Properties"].get("Events") or {}).items():
+        if event.get("Type") == "SQS":
+            yield name, event["Properties"]
+
+
+def statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every IAM statement in the template: role policies, managed policies, resource policies."""
+    for name, spec in template["Resources"].items():
+        props = spec.get("Properties", {})
+        documents = [policy["PolicyDocument"] for policy in props.get("Policies") or []]
+        if "PolicyDocument" in props:
+            documents.append(props["PolicyDocument"])
+        for document in documents:
+            found = document["Statement"]
+            for statement in found if isinstance(found, list) else [found]:
+                yield name, statement
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_template_passes_cfn_lint(built: Package) -> None:
+    from cfnlint.api import lint_file
+
+    problems = lint_file(built.template)
+
+    assert not problems, "\n".join(str(problem) for problem in problems)
+
+
+def test_zip_holds_the_app_and_its_templates(zip_names: set[str]) -> None:
+    assert {"app.py", "chalicelib/__init__.py", "chalicelib/templates/pages/event.html"} <= zip_names
+    assert any(name.startswith("jinja2/") for name in zip_names)
+
+
+def test_zip_holds_no_tooling_tests_or_runtime_provided_sdk(zip_names: set[str]) -> None:
+    tops = {name.split("/", 1)[0].removesuffix(".py") for name in zip_names}
+    dists = {top.split("-", 1)[0].lower() for top in tops if top.endswith(".dist-info")}
+
+    assert not (tops | dists) & TOOLING
+    # The Lambda runtime's boto3 must meet a matching botocore, not one bundled by a dependency.
+    assert not (tops | dists) & {"boto3", "botocore"}
+
+
+def test_every_handler_is_in_the_zip(template: dict[str, Any], zip_names: set[str]) -> None:
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        module = function["Properties"]["Handler"].rsplit(".", 1)[0].replace(".", "/")
+        assert f"{module}.py" in zip_names, f"{name}'s handler module {module}.py is not bundled"
+
+
+@pytest.mark.skipif(
+    (sys.platform, platform.machine()) != ("linux", "x86_64"),
+    reason="the zip holds Linux x86_64 wheels, as Lambda runs them",
+)
+def test_app_imports_from_the_zip_with_only_what_lambda_provides(
+    built: Package, tmp_path: Path,
+) -> None:
+    unpacked = tmp_path / "task"
+    with zipfile.ZipFile(built.zip_path) as bundle:
+        bundle.extractall(unpacked)
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    for module in ("boto3", "botocore", "s3transfer", "urllib3", "dateutil", "six", "jmespath"):
+        spec = find_spec(module)
+        assert spec is not None and spec.origin is not None
+        source = Path(spec.origin)
+        source = source.parent if source.name == "__init__.py" else source
+        (runtime / source.name).symlink_to(source)
+    # -I -S: no site-packages, no PYTHONPATH; only the zip and the runtime's SDK, as in Lambda.
+    probe = (
+        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import app; "
+        "from chalicelib.core import organiser_auth; "
+        "print(sorted(m for m in ('moto', 'pytest', 'clubflow') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", probe, str(unpacked), str(runtime)],
+        capture_output=True, text=True, timeout=60, check=False,
+        env={"AWS_DEFAULT_REGION": "eu-west-2", "POWERTOOLS_TRACE_DISABLED": "true"},
+    )
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_sqs_consumer_reads_a_queue_of_the_stack_and_reports_batch_failures(
+    template: dict[str, Any],
+) -> None:
+    queues = resources_of(template, "AWS::SQS::Queue")
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        for event_name, event in sqs_events(function):
+            queue = event["Queue"]
+            assert isinstance(queue, dict) and queue.get("Fn::GetAtt", [None])[0] in queues, (
+                f"{name}.{event_name} reads {queue!r}: set its Queue to `!GetAtt <Queue>.Arn` "
+                "in stacks/app.yaml"
+            )
+            assert event.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], (
+                f"{name}.{event_name} lacks FunctionResponseTypes: [ReportBatchItemFailures]; "
+                "without it Lambda ignores batchItemFailures and retries whole batches"
+            )
+
+
+def test_every_consumer_may_read_its_queue_and_outlasts_no_visibility_timeout(
+    template: dict[str, Any],
+) -> None:
+    queues = resources_of(template, "AWS::SQS::Queue")
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        for event_name, event in sqs_events(function):
+            queue = event["Queue"]["Fn::GetAtt"][0]
+            granted = {
+                action
+                for holder, statement in statements(template) if holder == role
+                if statement["Effect"] == "Allow"
+                and {"Fn::GetAtt": [queue, "Arn"]} in as_list(statement["Resource"])
+                for action in as_list(statement["Action"])
+            }
+            needed = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+            assert needed <= granted, (
+                f"{role} lacks {sorted(needed - granted)} on {queue}: SAM adds no SQS permissions "
+                "to a role it did not create"
+            )
+            visibility = queues[queue]["Properties"].get("VisibilityTimeout", 30)
+            assert visibility >= function["Properties"]["Timeout"], (
+                f"{queue}'s VisibilityTimeout ({visibility} s) is shorter than {name}'s timeout; "
+                f"Lambda refuses the {event_name} mapping"
+            )
+
+
+def test_every_function_role_has_its_policies_from_the_merge_template(
+    template: dict[str, Any],
+) -> None:
+    roles = resources_of(template, "AWS::IAM::Role")
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        role = function["Properties"]["Role"]["Fn::GetAtt"][0]
+        policy_names = {policy["PolicyName"] for policy in roles[role]["Properties"]["Policies"]}
+        # Chalice names the baseline from functions/.chalice after the role; stacks/ replaces it.
+        assert f"{role}Policy" not in policy_names, (
+            f"{name}'s role {role} still holds only the baseline policy: give it "
+            f"`{role}: Properties: Policies: [*function-access, ...]` in stacks/app.yaml"
+        )
+        actions = {action for holder, statement in statements(template) if holder == role
+                   for action in as_list(statement["Action"])}
+        assert "logs:PutLogEvents" in actions, f"{role} cannot write {name}'s logs"
+
+
+def test_no_iam_statement_allows_scan_or_wildcard_actions(template: dict[str, Any]) -> None:
+    for holder, statement in statements(template):
+        if statement["Effect"] != "Allow":
+            continue
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, f"{holder} allows {action}"
+            assert action.lower() != "dynamodb:scan", f"{holder} allows a table Scan"
+        assert "NotAction" not in statement, f"{holder} allows everything but a list"
+
+
+def test_authorizer_results_are_cached_for_at_most_a_minute(template: dict[str, Any]) -> None:
+    api = resources_of(template, "AWS::Serverless::Api")["RestAPI"]
+    authorizers = api["Properties"]["DefinitionBody"]["securityDefinitions"]
+
+    assert "organiser_auth" in authorizers
+    for name, scheme in authorizers.items():
+        # API Gateway caches for 300 s when no TTL is given: a revoked key would live on.
+        ttl = scheme["x-amazon-apigateway-authorizer"].get("authorizerResultTtlInSeconds")
+        assert ttl is not None and ttl <= MAX_AUTHORIZER_CACHE_SECONDS, f"{name}: {ttl}"
+
+
+def test_every_queue_has_a_dead_letter_queue(template: dict[str, Any]) -> None:
+    queues = resources_of(template, "AWS::SQS::Queue")
+    consumed = {event["Queue"]["Fn::GetAtt"][0]
+                for function in resources_of(template, "AWS::Serverless::Function").values()
+                for _, event in sqs_events(function) if isinstance(event["Queue"], dict)}
+    delivered_to = {target["Arn"]["Fn::GetAtt"][0]
+                    for rule in resources_of(template, "AWS::Events::Rule").values()
+                    for target in rule["Properties"].get("Targets", [])
+                    if isinstance(target["Arn"], dict) and "Fn::GetAtt" in target["Arn"]}
+    working = (consumed | delivered_to) & set(queues)
+    for name in sorted(working):
+        redrive = queues[name].get("Properties", {}).get("RedrivePolicy")
+        assert redrive, f"{name} has no RedrivePolicy: a poison message would retry forever"
+        assert redrive["deadLetterTargetArn"]["Fn::GetAtt"][0] in queues, name
+    dead_letter = {queues[name]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"][
+        "Fn::GetAtt"][0] for name in working}
+    idle = set(queues) - working - dead_letter
+    assert not idle, f"queues neither read, delivered to, nor a dead-letter queue: {sorted(idle)}"
+
+
+def test_stage_reaches_every_function_and_the_api(built: Package, template: dict[str, Any]) -> None:
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        assert function["Properties"]["Environment"]["Variables"]["STAGE"] == built.stage, name
+    assert template["Resources"]["RestAPI"]["Properties"]["StageName"] == built.stage
+
+
+def test_sam_deploy_config_env_deploys_what_package_writes(built: Package) -> None:
+    config = tomllib.loads((package.REPO_ROOT / "samconfig.toml").read_text())
+    deploy = config[built.stage]["deploy"]["parameters"]
+
+    written = package.default_out_dir(built.stage) / built.template.name
+    assert package.REPO_ROOT / deploy["template_file"] == written
+    assert "CAPABILITY_IAM" in deploy["capabilities"].split()
+    assert deploy["stack_name"] == f"clubflow-{built.stage}"
+    assert deploy.get("resolve_s3") or deploy.get("s3_bucket")
+    assert deploy["confirm_changeset"] is (built.stage == "prod")
+    # A plain `sam deploy` must never reach production.
+    assert config["default"]["deploy"]["parameters"] == config["dev"]["deploy"]["parameters"]
