@@ -6,6 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core import web
 from chalicelib.events import service
+from chalicelib.registration.forms import form_started_stamp
 
 blueprint = Blueprint(__name__)
 
@@ -28,5 +29,6 @@ def show_event(event_id: str) -> Response:
     if web.wants_json(request):
         return web.json_response(service.public_view(item))
     return web.page(
-        "event.html", event=item, open=service.registration_open(item), values={}, errors={}
+        "event.html", event=item, open=service.registration_open(item), values={}, errors={},
+        form_started=form_started_stamp(),
     )

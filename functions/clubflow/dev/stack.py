@@ -39,6 +39,7 @@ DEV_ORGANISER_EMAIL = "dev-organiser@example.com"
 # The shape of the keys `clubflow organisers add` prints (the authorizer refuses anything else).
 _KEY_SHAPE = re.compile(r"cfk_[A-Za-z0-9_-]{8,96}")
 PUMP_INTERVAL_SECONDS = 0.25
+API_LISTEN_BACKLOG = 512
 
 log = logging.getLogger("clubflow.dev")
 
@@ -261,8 +262,11 @@ class LocalStack:
             self._state_file.unlink(missing_ok=True)
 
     def _bind_api(self, app: Chalice, config: Config) -> LocalDevServer:
-        from chalice.local import create_local_server
+        from chalice.local import ThreadedHTTPServer, create_local_server
 
+        # socketserver queues only 5 pending connections; a burst of registrations (or a busy
+        # browser) would see resets that API Gateway never gives.
+        ThreadedHTTPServer.request_queue_size = API_LISTEN_BACKLOG
         try:
             return create_local_server(app, config, self._host, self._port)
         except OSError as error:

@@ -1,0 +1,61 @@
+"""Organiser routes for registrations: the list (JSON or CSV) and attendance."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.core import web
+from chalicelib.core.organiser_auth import organiser_auth
+from chalicelib.events.service import COUNTS
+from chalicelib.registration import export, forms, service
+
+blueprint = Blueprint(__name__)
+
+
+@blueprint.route("/admin/events/{event_id}/registrations", methods=["GET"], authorizer=organiser_auth)
+def list_registrations(event_id: str) -> Response:
+    request = blueprint.current_request
+    wanted = (request.query_params or {"format": "json"}).get("format", "json")
+    if wanted not in ("json", "csv"):
+        return web.invalid({"format": "Use format=csv for a spreadsheet, or leave it out for JSON."})
+    found = service.roster(event_id) if web.path_id(event_id) else None
+    if found is None:
+        return web.not_found(request, "event")
+    event, records = found
+    if wanted == "csv":
+        return Response(
+            body=export.to_csv(records),
+            status_code=200,
+            headers={
+                "Content-Type": "text/csv; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{event_id}-registrations.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
+    return web.json_response({
+        "event_id": event_id,
+        "counts": {name: int(event.get(name, 0)) for name in COUNTS},
+        "registrations": [export.view(record) for record in records],
+    })
+
+
+@blueprint.route("/admin/events/{event_id}/attendance", methods=["POST"], authorizer=organiser_auth,
+                 content_types=web.FORM_TYPES)
+def mark_attendance(event_id: str) -> Response:
+    request = blueprint.current_request
+    if not web.path_id(event_id):
+        return web.not_found(request, "event")
+    try:
+        data = web.body(request)
+    except web.BadRequest as error:
+        return web.json_response({"errors": error.errors}, error.status)
+    emails, errors = forms.read_attendance(data)
+    if errors:
+        return web.invalid(errors)
+    try:
+        result = service.mark_attended(event_id, emails)
+    except service.EventNotFound:
+        return web.not_found(request, "event")
+    return web.json_response({
+        "marked": result.marked, "already": result.already, "unknown": result.unknown,
+    })

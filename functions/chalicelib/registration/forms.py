@@ -1,0 +1,122 @@
+"""Reading a registration from the form or a JSON body, and turning bots away quietly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.core import clock
+from chalicelib.core.validation import Form, is_email, normalise_email
+
+REGISTRATION_FIELDS = {
+    "email", "name", "organisation", "job_title", "needs", "consent_report", "consent_updates",
+}
+# Not the person's data: the honeypot and the time the page was served.
+HONEYPOT = "website"
+FORM_STARTED = "form_started"
+FORM_FIELDS = REGISTRATION_FIELDS | {HONEYPOT, FORM_STARTED}
+# People take longer than this to fill in five fields; scripts posting straight away do not.
+MIN_FILL_SECONDS = 2
+
+
+@dataclass(frozen=True)
+class Registrant:
+    email: str
+    name: str
+    organisation: str
+    job_title: str
+    needs: str
+    consent_report: bool
+    consent_updates: bool
+
+
+def _one_line(value: str | None) -> str:
+    # Names travel into email headers and calendar parameters: keep them on one line.
+    return " ".join((value or "").split())
+
+
+def read_registrant(data: dict[str, Any]) -> tuple[Registrant | None, Form]:
+    """Validate the fields; the Form keeps what was typed and one message per bad field."""
+    form = Form(data)
+    form.unknown(FORM_FIELDS)
+    email = form.email()
+    name = form.text("name", "your name", max_len=120)
+    organisation = form.text("organisation", "your organisation", max_len=150)
+    job_title = form.text("job_title", "your job title", required=False, max_len=150)
+    needs = form.text("needs", "your needs", required=False, max_len=1000)
+    consent_report = form.boolean("consent_report")
+    consent_updates = form.boolean("consent_updates")
+    if not form.ok or email is None or name is None or organisation is None:
+        return None, form
+    return Registrant(
+        email=email,
+        name=_one_line(name),
+        organisation=_one_line(organisation),
+        job_title=_one_line(job_title),
+        needs=(needs or "").replace("\r\n", "\n"),
+        consent_report=consent_report,
+        consent_updates=consent_updates,
+    ), form
+
+
+def form_started_stamp(now: datetime | None = None) -> str:
+    """The value of the form's hidden `form_started` field: when the page was served."""
+    return str(int((now or clock.now()).timestamp()))
+
+
+def _stamp(data: dict[str, Any]) -> int | None:
+    raw = data.get(FORM_STARTED)
+    if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) > 12:
+        return None
+    return int(raw.strip())
+
+
+def kept_stamp(data: dict[str, Any]) -> str:
+    """The stamp to serve again with a corrected form: the original, so time spent still counts."""
+    stamp = _stamp(data)
+    return str(stamp) if stamp is not None else form_started_stamp()
+
+
+def looks_automated(data: dict[str, Any], *, browser_form: bool, now: datetime | None = None) -> bool:
+    """A filled honeypot, or a browser form posted faster than a person could fill it in.
+
+    Only browser forms carry `form_started`; JSON API clients are not held to a fill time.
+    """
+    honeypot = data.get(HONEYPOT)
+    if honeypot not in (None, "") and honeypot != [""]:
+        return True
+    if not browser_form:
+        return False
+    stamp = _stamp(data)
+    if stamp is None:
+        return True
+    elapsed = int((now or clock.now()).timestamp()) - stamp
+    # A stamp from the future was not served by us, and counts as too fast.
+    return elapsed < MIN_FILL_SECONDS
+
+
+MAX_ATTENDANCE = 2000
+
+
+def read_attendance(data: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """The `emails` to mark as attended: a JSON list, or one per line (or comma) in a form."""
+    errors: dict[str, str] = {}
+    extra = sorted(set(data) - {"emails"})
+    if extra:
+        errors[extra[0]] = f"'{extra[0]}' is not a field here; send only 'emails'."
+    raw = data.get("emails")
+    if isinstance(raw, str):
+        raw = [part for line in raw.splitlines() for part in line.split(",")]
+    if not isinstance(raw, list) or not raw or not all(isinstance(item, str) for item in raw):
+        errors["emails"] = 'Send "emails" as a list of email addresses, e.g. ["ada@example.com"].'
+        return [], errors
+    emails = [normalise_email(item) for item in raw if item.strip()]
+    if len(emails) > MAX_ATTENDANCE:
+        errors["emails"] = f"Send at most {MAX_ATTENDANCE} addresses at a time."
+        return [], errors
+    bad = [item for item in emails if not is_email(item)]
+    if bad:
+        shown = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
+        errors["emails"] = f"These are not email addresses: {shown}. Correct or remove them."
+    return (emails if not errors else []), errors

@@ -1,0 +1,120 @@
+"""Public registration routes: register on an event's form, manage and cancel by emailed link.
+
+Registering answers the same for a new, waiting or repeated registration (and for a turned-away
+bot): the outcome goes by email, so the answer never reveals whether an address is known.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.core import render, web
+from chalicelib.core.observability import logger
+from chalicelib.events import service as events
+from chalicelib.registration import forms, service
+
+blueprint = Blueprint(__name__)
+
+CLOSED = "Registration for this event has closed."
+STARTED = "This event has started, so registrations can no longer be changed."
+
+
+def _private(response: Response) -> Response:
+    # Pages reached by a personal link must not be kept by shared caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _received(request: Request) -> Response:
+    if web.wants_json(request):
+        return web.json_response({"status": "received"}, 202)
+    return web.page("registration_received.html", 202)
+
+
+def _refused(request: Request, event: dict[str, Any], message: str) -> Response:
+    if web.wants_json(request):
+        return web.json_response({"errors": {"event": message}}, 409)
+    return web.page("registration_closed.html", 409, event=event, message=message)
+
+
+def _invalid(request: Request, event_id: str, data: dict[str, Any], values: dict[str, Any],
+             errors: dict[str, str]) -> Response:
+    if web.wants_json(request):
+        return web.invalid(errors)
+    event = events.get_event(event_id)
+    if event is None:
+        return web.not_found(request, "event")
+    if not events.registration_open(event):
+        return _refused(request, event, CLOSED)
+    return web.page("event.html", 400, event=event, open=True, values=values, errors=errors,
+                    form_started=forms.kept_stamp(data))
+
+
+@blueprint.route("/events/{event_id}/registrations", methods=["POST"], content_types=web.FORM_TYPES)
+def register(event_id: str) -> Response:
+    request = blueprint.current_request
+    if not web.path_id(event_id):
+        return web.not_found(request, "event")
+    try:
+        data = web.body(request)
+    except web.BadRequest as error:
+        return web.bad_request(request, error)
+    sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
+    if forms.looks_automated(data, browser_form=not sent_json):
+        logger.info("registration turned away quietly", extra={"event_id": event_id})
+        return _received(request)
+    registrant, form = forms.read_registrant(data)
+    if registrant is None:
+        return _invalid(request, event_id, data, form.values, form.errors)
+    try:
+        service.register(event_id, registrant)
+    except service.EventNotFound:
+        return web.not_found(request, "event")
+    except service.RegistrationClosed as closed:
+        return _refused(request, closed.event, CLOSED)
+    return _received(request)
+
+
+@blueprint.route("/r/{token}", methods=["GET"])
+def manage(token: str) -> Response:
+    request = blueprint.current_request
+    managed = service.from_link(token)
+    if managed is None:
+        return _private(web.not_found(request, "link"))
+    if web.wants_json(request):
+        return _private(web.json_response({
+            "event": events.public_view(managed.event),
+            "registration": _registration_view(managed.record, managed.position),
+        }))
+    html = render.render("pages/registration_manage.html", event=managed.event,
+                         person=managed.record, position=managed.position, token=token)
+    return _private(web.html_response(html))
+
+
+@blueprint.route("/r/{token}/cancel", methods=["POST"], content_types=web.FORM_TYPES)
+def cancel(token: str) -> Response:
+    request = blueprint.current_request
+    try:
+        result = service.cancel_by_link(token)
+    except service.EventStarted as started:
+        return _private(_refused(request, started.event, STARTED))
+    if result is None:
+        return _private(web.not_found(request, "link"))
+    managed, cancellation = result
+    if web.wants_json(request):
+        return _private(web.json_response({"status": "cancelled", "already": cancellation.already}))
+    html = render.render("pages/registration_cancelled.html", event=managed.event,
+                         person=managed.record, already=cancellation.already)
+    return _private(web.html_response(html))
+
+
+def _registration_view(record: dict[str, Any], position: int | None) -> dict[str, Any]:
+    shown = {name: record.get(name) for name in (
+        "email", "name", "organisation", "job_title", "needs", "consent_report",
+        "consent_updates", "status", "registered_at")}
+    if position is not None:
+        shown["position"] = position
+    return shown

@@ -1,0 +1,480 @@
+"""Registration rules: exact capacity, a waiting list in arrival order, cancellation that
+promotes the first waiting person in the same step, and attendance.
+
+Every change is one conditional DynamoDB transaction over the event's counters and the
+person's record, never a read followed by a write, so capacity holds under any concurrency.
+The outcome of each change is published on the bus; the worker sends the emails.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import secrets
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.core import bus, clock, keys, store, tokens
+from chalicelib.events import service as events
+from chalicelib.registration.forms import Registrant
+
+CONFIRMED = "confirmed"
+WAITLISTED = "waitlisted"
+CANCELLED = "cancelled"
+REFUSED = "ConditionalCheckFailed"
+MANAGE_PURPOSE = "manage"
+# Transactions on one event's counters can collide under load; DynamoDB then cancels one of
+# them (TransactionConflict) and it is simply tried again.
+ATTEMPTS = 8
+_OPEN = "#starts_at > :now AND (attribute_not_exists(#registration_closes_at) OR #registration_closes_at > :now)"
+_NOT_STARTED = "attribute_exists(pk) AND #starts_at > :now"
+
+
+class Outcome(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    REPEATED = "repeated"
+
+
+class EventNotFound(Exception):
+    """No such event."""
+
+
+class RegistrationClosed(Exception):
+    """Registration closed (its closing time or the event's start has passed)."""
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        super().__init__(event.get("event_id"))
+        self.event = event
+
+
+class EventStarted(Exception):
+    """The event has started: places can no longer be given up or handed on."""
+
+    def __init__(self, event: dict[str, Any]) -> None:
+        super().__init__(event.get("event_id"))
+        self.event = event
+
+
+class _RecordChanged(Exception):
+    """The person's record changed between reading it and changing it: look again."""
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    record: dict[str, Any]
+    already: bool = False
+    promoted: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Managed:
+    """What a manage link shows: the event, the registration, and a waiting person's place."""
+
+    event: dict[str, Any]
+    record: dict[str, Any]
+    position: int | None = None
+
+
+@dataclass
+class Attendance:
+    marked: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+# -- building blocks ---------------------------------------------------------------------------
+
+
+def _op(kind: str, key: dict[str, str], expression: str, condition: str,
+        vals: dict[str, Any]) -> dict[str, Any]:
+    """One transaction item; names and values are the ones its expressions use."""
+    text = f"{expression} {condition}"
+    spec: dict[str, Any] = {"Key": key, "ConditionExpression": condition}
+    if kind == "Update":
+        spec["UpdateExpression"] = expression
+    names = {f"#{name}": name for name in re.findall(r"#(\w+)", text)}
+    used = {name: value for name, value in vals.items() if re.search(rf"{name}\b", text)}
+    if names:
+        spec["ExpressionAttributeNames"] = names
+    if used:
+        spec["ExpressionAttributeValues"] = used
+    return {kind: spec}
+
+
+def _put(record: dict[str, Any]) -> dict[str, Any]:
+    # One registration per (event, email); a cancelled one may be taken up again.
+    return {"Put": {
+        "Item": record,
+        "ConditionExpression": "attribute_not_exists(pk) OR #status = :cancelled",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": {":cancelled": CANCELLED},
+    }}
+
+
+def _event(event_id: str, expression: str, condition: str, now: str) -> dict[str, Any]:
+    return _op("Update", dict(keys.event(event_id)), expression, condition, {":one": 1, ":zero": 0, ":now": now})
+
+
+def _leave(record: dict[str, Any], expected: str, now: str) -> dict[str, Any]:
+    """The person gives up their place or their spot on the waiting list."""
+    return _op(
+        "Update", dict(keys.registration(record["event_id"], record["email"])),
+        f"SET #status = :cancelled, cancelled_at = :now REMOVE {', '.join(keys.waiting_attributes())}",
+        "#status = :expected AND registration_id = :rid",
+        {":cancelled": CANCELLED, ":now": now, ":expected": expected, ":rid": record["registration_id"]},
+    )
+
+
+def _promote(candidate: dict[str, Any], now: str) -> dict[str, Any]:
+    """A waiting person takes a place, provided they are still waiting."""
+    return _op(
+        "Update", dict(keys.registration(candidate["event_id"], candidate["email"])),
+        f"SET #status = :confirmed, promoted_at = :now, confirmed_at = :now "
+        f"REMOVE {', '.join(keys.waiting_attributes())}",
+        "#status = :waitlisted AND registration_id = :rid",
+        {":confirmed": CONFIRMED, ":waitlisted": WAITLISTED, ":now": now,
+         ":rid": candidate["registration_id"]},
+    )
+
+
+def _transact(operations: list[dict[str, Any]]) -> None:
+    """Run a transaction; retry only cancellations that no condition caused (conflicts)."""
+    for attempt in range(ATTEMPTS):
+        try:
+            store.transact(operations)
+            return
+        except store.ConditionFailed as cancelled:
+            refused = any(cancelled.code(i) == REFUSED for i in range(len(operations)))
+            if refused or attempt == ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+
+
+def _arrival(moment: datetime, registration_id: str) -> str:
+    # Microseconds, then a random tie-break: sorts by arrival, unique per registration.
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z#{registration_id}"
+
+
+def _summary(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"event_id": record["event_id"], "registration_id": record["registration_id"],
+            "email": record["email"], **extra}
+
+
+# -- registering -------------------------------------------------------------------------------
+
+
+def register(event_id: str, person: Registrant) -> Outcome:
+    """Take a place, or join the waiting list when full; a repeat changes nothing.
+
+    One transaction when a place is free or the person is already registered, two when they
+    join the waiting list. Raises EventNotFound or RegistrationClosed.
+    """
+    moment = clock.now()
+    now = clock.iso(moment)
+    registration_id = secrets.token_hex(8)
+    record: dict[str, Any] = {
+        **keys.registration(event_id, person.email),
+        **keys.person_registration(person.email, event_id),
+        "event_id": event_id,
+        "registration_id": registration_id,
+        "email": person.email,
+        "name": person.name,
+        "organisation": person.organisation,
+        "job_title": person.job_title,
+        "needs": person.needs,
+        "consent_report": person.consent_report,
+        "consent_updates": person.consent_updates,
+        "registered_at": now,
+        "attended": False,
+    }
+    take_place = _event(event_id, "SET #confirmed = #confirmed + :one",
+                        f"attribute_exists(pk) AND {_OPEN} AND #confirmed < #capacity", now)
+    join_waiting = _event(event_id, "SET #waitlisted = #waitlisted + :one",
+                          f"attribute_exists(pk) AND {_OPEN} AND #confirmed >= #capacity", now)
+    arrival = _arrival(moment, registration_id)
+    waiting = {**record, **keys.waiting_listing(event_id, arrival), "status": WAITLISTED, "arrival": arrival}
+    for _ in range(ATTEMPTS):
+        try:
+            _transact([take_place, _put({**record, "status": CONFIRMED, "confirmed_at": now})])
+        except store.ConditionFailed as refused:
+            existing = _existing_registration(refused, event_at=0, record_at=1)
+            if existing is not None:
+                _announce_repeat(existing, now)
+                return Outcome.REPEATED
+        else:
+            bus.publish("RegistrationConfirmed", _summary(record, registered_at=now))
+            return Outcome.CONFIRMED
+        try:
+            _transact([_put(waiting), join_waiting])
+        except store.ConditionFailed as refused:
+            existing = _existing_registration(refused, event_at=1, record_at=0)
+            if existing is not None:
+                _announce_repeat(existing, now)
+                return Outcome.REPEATED
+            continue  # a place came free in between: try for it again
+        bus.publish("RegistrationWaitlisted", _summary(record, registered_at=now, arrival=arrival))
+        return Outcome.WAITLISTED
+    raise RuntimeError(f"registration for {event_id} kept colliding; the person may try again")
+
+
+def _existing_registration(refused: store.ConditionFailed, *, event_at: int,
+                           record_at: int) -> dict[str, Any] | None:
+    """Read a refused registration: raises for an unknown or closed event; the registration
+    already held for a repeat; None when the event was full (or had room again)."""
+    if refused.code(event_at) == REFUSED:
+        event = refused.old_item(event_at)
+        if event is None:
+            raise EventNotFound()
+        if not events.registration_open(event):
+            raise RegistrationClosed(event)
+    if refused.code(record_at) == REFUSED:
+        return refused.old_item(record_at) or {}
+    if refused.code(event_at) != REFUSED:
+        raise refused
+    return None
+
+
+def _announce_repeat(existing: dict[str, Any], now: str) -> None:
+    bus.publish("RegistrationRepeated", {
+        "event_id": existing.get("event_id", ""),
+        "registration_id": existing.get("registration_id", ""),
+        "email": existing.get("email", ""),
+        "status": existing.get("status", ""),
+        "requested_at": now,
+    })
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def get_registration(event_id: str, email: str) -> dict[str, Any] | None:
+    return store.get(keys.registration(event_id, email))
+
+
+def registrations(event_id: str) -> list[dict[str, Any]]:
+    """Every registration of an event in arrival order, waiting people with their position."""
+    items = sorted(
+        store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.REGISTRATION_PREFIX),
+        key=lambda item: (item.get("registered_at", ""), item.get("arrival", "")),
+    )
+    waiting = sorted((i for i in items if i.get("status") == WAITLISTED), key=lambda i: i["arrival"])
+    for position, item in enumerate(waiting, start=1):
+        item["position"] = position
+    return items
+
+
+def confirmed_registrations(event_id: str) -> Iterator[dict[str, Any]]:
+    for item in store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.REGISTRATION_PREFIX):
+        if item.get("status") == CONFIRMED:
+            yield item
+
+
+def waiting_list(event_id: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The first people waiting, in arrival order (an index query, never a scan)."""
+    return list(store.query(keys.waiting_pk(event_id), index=keys.GSI1, limit=limit))
+
+
+def position(record: dict[str, Any]) -> int:
+    """Place on the waiting list: 1 + the number of people who arrived before."""
+    ahead = store.count(keys.waiting_pk(record["event_id"]), index=keys.GSI1, sk_below=record["arrival"])
+    return ahead + 1
+
+
+def roster(event_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """The event and all its registrations, for organisers; None if there is no such event."""
+    event = events.get_event(event_id)
+    return (event, registrations(event_id)) if event is not None else None
+
+
+def from_link(raw_token: str) -> Managed | None:
+    """What a manage link points at; None for an unknown or expired link (they look alike)."""
+    token = tokens.peek(raw_token, MANAGE_PURPOSE)
+    if token is None:
+        return None
+    event_id, email = str(token.data.get("event_id", "")), str(token.data.get("email", ""))
+    event = events.get_event(event_id)
+    record = get_registration(event_id, email)
+    if event is None or record is None:
+        return None
+    waiting = record.get("status") == WAITLISTED
+    return Managed(event, record, position(record) if waiting else None)
+
+
+def cancel_by_link(raw_token: str) -> tuple[Managed, Cancellation] | None:
+    """Cancel the registration a manage link points at. Raises EventStarted."""
+    token = tokens.peek(raw_token, MANAGE_PURPOSE)
+    if token is None:
+        return None
+    event_id, email = str(token.data.get("event_id", "")), str(token.data.get("email", ""))
+    event = events.get_event(event_id)
+    if event is None:
+        return None
+    if event["starts_at"] <= clock.iso(clock.now()):
+        raise EventStarted(event)
+    cancellation = cancel(event_id, email)
+    if cancellation is None:
+        return None
+    record = {**cancellation.record, "status": CANCELLED}
+    return Managed(event, record), cancellation
+
+
+# -- cancelling and promoting ------------------------------------------------------------------
+
+
+def cancel(event_id: str, email: str) -> Cancellation | None:
+    """Give up a place (promoting the first waiting person in the same transaction) or a spot
+    on the waiting list. Cancelling again changes nothing. None if there is no registration;
+    raises EventStarted once the event has begun."""
+    for _ in range(ATTEMPTS):
+        record = get_registration(event_id, email)
+        if record is None:
+            return None
+        if record.get("status") == CANCELLED:
+            return Cancellation(record, already=True)
+        now = clock.iso(clock.now())
+        try:
+            if record.get("status") == WAITLISTED:
+                _leave_waiting_list(record, now)
+                promoted = None
+            else:
+                promoted = _give_up_place(record, now)
+        except _RecordChanged:
+            continue  # promoted or cancelled meanwhile: decide again on what it is now
+        bus.publish("RegistrationCancelled", _summary(
+            record, previous_status=record.get("status", ""), cancelled_at=now))
+        if promoted is not None:
+            _announce_promotion(promoted, now)
+        return Cancellation(record, promoted=promoted)
+    raise RuntimeError(f"cancellation for {event_id} kept colliding; the person may try again")
+
+
+def _refused(refused: store.ConditionFailed, index: int) -> bool:
+    return refused.code(index) == REFUSED
+
+
+def _raise_if_started(refused: store.ConditionFailed, event_at: int) -> None:
+    if _refused(refused, event_at):
+        event = refused.old_item(event_at)
+        if event is None:
+            raise EventNotFound()
+        if event["starts_at"] <= clock.iso(clock.now()):
+            raise EventStarted(event)
+
+
+def _leave_waiting_list(record: dict[str, Any], now: str) -> None:
+    event_id = record["event_id"]
+    try:
+        _transact([
+            _leave(record, WAITLISTED, now),
+            _event(event_id, "SET #waitlisted = #waitlisted - :one, #cancelled = #cancelled + :one",
+                   _NOT_STARTED, now),
+        ])
+    except store.ConditionFailed as refused:
+        _raise_if_started(refused, 1)
+        raise _RecordChanged() from None
+
+
+def _give_up_place(record: dict[str, Any], now: str) -> dict[str, Any] | None:
+    """Cancel a confirmed place; hand it to the first person still waiting, if any."""
+    event_id = record["event_id"]
+    hand_on = _event(event_id, "SET #waitlisted = #waitlisted - :one, #cancelled = #cancelled + :one",
+                     _NOT_STARTED, now)
+    # Only free the place outright when the counter says nobody waits, so someone the index
+    # does not show yet is never left waiting beside an empty seat.
+    free = _event(event_id, "SET #confirmed = #confirmed - :one, #cancelled = #cancelled + :one",
+                  f"{_NOT_STARTED} AND #waitlisted = :zero", now)
+    for attempt in range(ATTEMPTS):
+        for candidate in waiting_list(event_id, limit=5):
+            try:
+                _transact([_leave(record, CONFIRMED, now), _promote(candidate, now), hand_on])
+            except store.ConditionFailed as refused:
+                _raise_if_started(refused, 2)
+                if _refused(refused, 0):
+                    raise _RecordChanged() from None
+                continue  # promoted or cancelled by someone else: the next in line
+            return candidate
+        try:
+            _transact([_leave(record, CONFIRMED, now), free])
+        except store.ConditionFailed as refused:
+            if _refused(refused, 0):
+                raise _RecordChanged() from None
+            _raise_if_started(refused, 1)
+            time.sleep(0.05 * (attempt + 1))  # someone joined the list; the index shows them shortly
+            continue
+        return None
+    # The index lags behind the counter for longer than expected: free the place now and fill
+    # it from the list as it shows.
+    _transact([_leave(record, CONFIRMED, now), _event(
+        event_id, "SET #confirmed = #confirmed - :one, #cancelled = #cancelled + :one",
+        _NOT_STARTED, now)])
+    promote_waiting(event_id)  # announces whom it promotes
+    return None
+
+
+def promote_waiting(event_id: str) -> list[dict[str, Any]]:
+    """Fill free places from the waiting list in arrival order (e.g. after capacity grew).
+
+    Each promotion is its own transaction conditioned on a free place and the person still
+    waiting, so running this twice, or alongside a cancellation, never over-fills the event.
+    """
+    promoted: list[dict[str, Any]] = []
+    done: set[str] = set()
+    while True:
+        moved = False
+        for candidate in waiting_list(event_id, limit=10):
+            if candidate["registration_id"] in done:
+                continue  # the index has not caught up with an earlier promotion
+            now = clock.iso(clock.now())
+            take_place = _event(event_id, "SET #confirmed = #confirmed + :one, #waitlisted = #waitlisted - :one",
+                                f"{_NOT_STARTED} AND #confirmed < #capacity", now)
+            try:
+                _transact([_promote(candidate, now), take_place])
+            except store.ConditionFailed as refused:
+                if _refused(refused, 1):
+                    return promoted  # full, or the event has started
+                continue
+            done.add(candidate["registration_id"])
+            promoted.append(candidate)
+            _announce_promotion(candidate, now)
+            moved = True
+        if not moved:
+            return promoted
+
+
+def _announce_promotion(candidate: dict[str, Any], now: str) -> None:
+    bus.publish("WaitlistPromoted", _summary(candidate, promoted_at=now))
+
+
+# -- attendance --------------------------------------------------------------------------------
+
+
+def mark_attended(event_id: str, emails: Iterable[str]) -> Attendance:
+    """Mark each registered person as attended; the event's count goes up once per person."""
+    if events.get_event(event_id) is None:
+        raise EventNotFound()
+    result = Attendance()
+    now = clock.iso(clock.now())
+    for email in dict.fromkeys(emails):
+        try:
+            _transact([
+                _op("Update", dict(keys.registration(event_id, email)),
+                    "SET #attended = :yes, attended_at = :now",
+                    "attribute_exists(pk) AND (attribute_not_exists(#attended) OR #attended = :no)",
+                    {":yes": True, ":no": False, ":now": now}),
+                _event(event_id, "SET #attended = #attended + :one", "attribute_exists(pk)", now),
+            ])
+        except store.ConditionFailed as refused:
+            if _refused(refused, 0) and refused.old_item(0):
+                result.already.append(email)
+            elif _refused(refused, 0):
+                result.unknown.append(email)
+            else:
+                raise
+            continue
+        result.marked.append(email)
+    return result
