@@ -5,6 +5,15 @@ from chalice import Chalice
 from chalicelib.core import health, middleware, organiser_auth
 from chalicelib.events import admin as events_admin
 from chalicelib.events import public as events_public
+from chalicelib.polls import admin as polls_admin
+from chalicelib.polls import public as polls_public
+from chalicelib.polls import worker as polls_worker
+from chalicelib.registration import admin as registration_admin
+from chalicelib.registration import routes as registration_routes
+from chalicelib.registration import worker as registration_worker
+from chalicelib.slides import admin as slides_admin
+from chalicelib.slides import public as slides_public
+from chalicelib.slides import worker as slides_worker
 
 app = Chalice(app_name="clubflow")
 
@@ -12,5 +21,14 @@ app.register_blueprint(organiser_auth.blueprint)
 app.register_blueprint(health.blueprint)
 app.register_blueprint(events_public.blueprint)
 app.register_blueprint(events_admin.blueprint)
+app.register_blueprint(registration_routes.blueprint)
+app.register_blueprint(registration_admin.blueprint)
+app.register_blueprint(registration_worker.blueprint)
+app.register_blueprint(slides_public.blueprint)
+app.register_blueprint(slides_admin.blueprint)
+app.register_blueprint(slides_worker.blueprint)
+app.register_blueprint(polls_public.blueprint)
+app.register_blueprint(polls_admin.blueprint)
+app.register_blueprint(polls_worker.blueprint)
 
 middleware.install(app)

@@ -18,7 +18,7 @@ for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(_name, None)
 os.environ.update(
     AWS_ACCESS_KEY_ID="testing",
-    AWS_SECRET_ACCESS_KEY="testing",  # noqa: S105 - moto's placeholder credentials
+    AWS_SECRET_ACCESS_KEY="testing",
     AWS_DEFAULT_REGION="eu-west-2",
     POWERTOOLS_TRACE_DISABLED="true",
     POWERTOOLS_METRICS_DISABLED="true",
@@ -84,9 +84,8 @@ def sample_event(name: str) -> dict[str, Any]:
 @pytest.fixture
 def pump(deployed: Any) -> Any:
     """Delivers queued domain events to the same handlers Lambda would call (drive it, never sleep)."""
-    from clubflow.dev.pump import Pump
-
     from app import app
+    from clubflow.dev.pump import Pump
 
     return Pump(app, deployed)
 

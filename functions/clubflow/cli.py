@@ -12,9 +12,12 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES = (
+    "clubflow.commands.attendance",
     "clubflow.commands.dev",
+    "clubflow.commands.openapi",
     "clubflow.commands.organisers",
     "clubflow.commands.package",
+    "clubflow.commands.slides",
 )
 
 

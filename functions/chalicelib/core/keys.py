@@ -128,4 +128,48 @@ def event_prefix_pk(event_id: str) -> str:
     return f"EVENT#{event_id}"
 
 
+def poll(poll_id: str) -> Key:
+    """A poll's question and options; its votes and results share its partition."""
+    return {"pk": f"POLL#{poll_id}", "sk": "POLL"}
+
+
+def poll_results(poll_id: str) -> Key:
+    """A poll's running counts, kept apart from the (indexed) poll so votes touch no index."""
+    return {"pk": f"POLL#{poll_id}", "sk": "RESULTS"}
+
+
+def poll_vote(poll_id: str, voter: str) -> Key:
+    """One vote per (poll, voter): `voter` is a hash of the normalised email."""
+    return {"pk": f"POLL#{poll_id}", "sk": f"VOTE#{voter}"}
+
+
+def poll_listing(event_id: str, position: int, poll_id: str) -> dict[str, str]:
+    """GSI1 attributes that list an event's polls in the order they were created."""
+    return {"gsi1pk": f"POLLS#{event_id}", "gsi1sk": f"{position:05d}#{poll_id}"}
+
+
+def polls_pk(event_id: str) -> str:
+    return f"POLLS#{event_id}"
+
+
+def poll_sequence(event_id: str) -> Key:
+    """Counts an event's polls, so each new one is listed after the last."""
+    return {"pk": f"EVENT#{event_id}", "sk": "POLLSEQ"}
+
+
+def poll_invitation(event_id: str, email: str) -> Key:
+    """Marks that a person was emailed the event's poll link (never twice)."""
+    return {"pk": f"EVENT#{event_id}", "sk": f"POLLINVITE#{email}"}
+
+
+def person_polls(what: str, subject: str) -> str:
+    """GSI2 sort key for a person's votes and poll invitations (export, erase)."""
+    return f"POLLS#{what}#{subject}"
+
+
+def poll_invitation_schedule(event_id: str) -> str:
+    """The Scheduler schedule that invites an event's attendees to its polls when it ends."""
+    return f"poll-invitations-{event_id}"[:64]
+
+
 IDEMPOTENCY_PK_PREFIX = "idempotency#"

@@ -46,7 +46,7 @@ POLLS = [
         "question": "On a scale of 1 to 10 (1 being poor and 10 being perfect), how would you rate "
                     "your organisation's approach to developing the entity?",
         "kind": "rating",
-        "scale": {"min": 1, "max": 10},
+        "scale": {"min": 1, "max": 10, "min_label": "poor", "max_label": "perfect"},
     },
 ]
 

@@ -1,0 +1,181 @@
+"""Poll invitations: each confirmed attendee is emailed a personal poll link, once.
+
+An organiser asks for them (POST /admin/events/{id}/poll-invitations), and a Scheduler schedule
+asks at the event's end, set when the event is created and moved when its end moves. Either way
+PollInvitationsRequested goes on the bus; it fans out into one PollInvitationDue per confirmed
+attendee, each emailed on its own. A durable mark per (event, person) means a second run, or a
+redelivered message, never emails anyone twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+from chalicelib.core import aws, bus, clock, keys, mail, store
+from chalicelib.core.observability import logger
+from chalicelib.core.settings import get_settings
+from chalicelib.events import service as events
+from chalicelib.polls import service
+from chalicelib.registration import service as registrations
+
+INVITATIONS_REQUESTED = "PollInvitationsRequested"
+INVITATION_DUE = "PollInvitationDue"
+LINK_DAYS = 30
+FAN_OUT_CHUNK = 100
+EN_DASH = "\N{EN DASH}"
+
+
+def event_title(event: dict[str, Any]) -> str:
+    title = " ".join(str(event["title"]).split())  # a line break would end a mail header
+    return f"Event {event['number']} {EN_DASH} {title}" if event.get("number") else title
+
+
+# --- asking -----------------------------------------------------------------------------------
+
+
+def request_invitations(event_id: str, requested_by: str) -> str:
+    """Announce that the event's attendees should be invited to its polls; return the run id."""
+    run_id = secrets.token_hex(8)
+    bus.publish(INVITATIONS_REQUESTED, {
+        "event_id": event_id, "run_id": run_id, "requested_by": requested_by,
+        "requested_at": clock.iso(clock.now()),
+    })
+    return run_id
+
+
+def plan_invitations(event_id: str, ends_at: str) -> str | None:
+    """Set, or move, the schedule that invites attendees when the event ends; return when it
+    fires (None once the event has ended: organisers can still invite by hand)."""
+    settings = get_settings()
+    scheduler = aws.scheduler()
+    name = keys.poll_invitation_schedule(event_id)
+    end = clock.parse(ends_at)
+    if end <= clock.now():
+        with contextlib.suppress(scheduler.exceptions.ResourceNotFoundException):
+            scheduler.delete_schedule(Name=name, GroupName=settings.scheduler_group)
+        return None
+    due = end.strftime("%Y-%m-%dT%H:%M:%S")
+    spec: dict[str, Any] = {
+        "Name": name,
+        "GroupName": settings.scheduler_group,
+        "Description": f"Invite the attendees of {event_id} to its polls when it ends",
+        "ScheduleExpression": f"at({due})",
+        "ScheduleExpressionTimezone": "UTC",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "ActionAfterCompletion": "DELETE",
+        "Target": {
+            "Arn": settings.bus_arn,
+            "RoleArn": settings.scheduler_role_arn,
+            # The end it was set for: a schedule that fires for an end since moved is ignored.
+            "Input": json.dumps({"event_id": event_id, "run_id": f"ended-{due}",
+                                 "requested_by": "schedule", "ends_at": clock.iso(end)}),
+            "EventBridgeParameters": {"DetailType": INVITATIONS_REQUESTED, "Source": bus.SOURCE},
+        },
+    }
+    try:
+        scheduler.update_schedule(**spec)
+    except scheduler.exceptions.ResourceNotFoundException:
+        try:
+            scheduler.create_schedule(**spec)
+        except scheduler.exceptions.ConflictException:
+            scheduler.update_schedule(**spec)  # created meanwhile by a parallel delivery
+    logger.info("poll invitations planned", extra={"event_id": event_id, "due": due})
+    return due
+
+
+# --- fanning out ------------------------------------------------------------------------------
+
+
+def invite_to_polls(request: dict[str, Any]) -> int:
+    """Announce one PollInvitationDue per confirmed attendee; return how many.
+
+    Nothing is announced for an unknown event, an event without open polls, or a scheduled
+    request for an end time the event no longer has.
+    """
+    event_id = request["event_id"]
+    event = events.get_event(event_id)
+    if event is None or (request.get("ends_at") and request["ends_at"] != event["ends_at"]):
+        logger.info("poll invitations no longer apply", extra={"event_id": event_id})
+        return 0
+    if not service.open_polls(event_id):
+        logger.info("no open polls to invite to", extra={"event_id": event_id})
+        return 0
+    announced = 0
+    for chunk in _chunks(registrations.confirmed_registrations(event_id)):
+        bus.publish_many([
+            (INVITATION_DUE, {"event_id": event_id, "run_id": request["run_id"],
+                              "email": record["email"], "registration_id": record["registration_id"]})
+            for record in chunk
+        ])
+        announced += len(chunk)
+    return announced
+
+
+def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    # Registrations arrive page by page; announcing as they come keeps memory flat.
+    chunk: list[dict[str, Any]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == FAN_OUT_CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- emailing one person ------------------------------------------------------------------------
+
+
+def send_invitation(due: dict[str, Any]) -> bool:
+    """Email one attendee their personal poll link, unless they were already invited (by any
+    run), are no longer registered, or the event has no open polls left. Return whether sent."""
+    event_id, email = due["event_id"], due["email"]
+    event = events.get_event(event_id)
+    registration = registrations.get_registration(event_id, email)
+    if event is None or not service.may_vote(registration):
+        logger.info("not registered any more; no poll invitation", extra={"event_id": event_id})
+        return False
+    polls = service.open_polls(event_id)
+    if not polls or not _claim(event_id, email, due["run_id"]):
+        return False
+    raw = service.issue_link(event_id, email, LINK_DAYS)
+    settings = get_settings()
+    title = event_title(event)
+    mail.send(mail.Email(
+        to=email,
+        subject=f"How was {title}? {_questions(len(polls))}",
+        template="poll_invitation",
+        context={"event": event, "title": title, "count": len(polls),
+                 "questions": _questions(len(polls)).lower(), "days": LINK_DAYS,
+                 "name": (registration or {}).get("name") or "",
+                 "link": f"{settings.public_base_url}/p/{raw}"},
+    ))
+    store.update(keys.poll_invitation(event_id, email), "SET sent_at = :now",
+                 vals={":now": clock.iso(clock.now())}, return_values="NONE")
+    return True
+
+
+def _questions(count: int) -> str:
+    return f"{count} quick question{'s' if count != 1 else ''}"
+
+
+def _claim(event_id: str, email: str, run_id: str) -> bool:
+    """Mark the person as invited; False if they already were. The same run may take its mark
+    again when its email was never sent (a crash between the two), so nobody goes without."""
+    try:
+        store.put(
+            {**keys.poll_invitation(event_id, email),
+             **keys.person(email, keys.person_polls("invitation", event_id)),
+             "event_id": event_id, "email": email, "run_id": run_id,
+             "claimed_at": clock.iso(clock.now())},
+            condition="attribute_not_exists(pk) OR (#run_id = :run_id AND attribute_not_exists(sent_at))",
+            names={"#run_id": "run_id"}, vals={":run_id": run_id},
+        )
+    except store.ConditionFailed:
+        logger.info("already invited to the polls", extra={"event_id": event_id})
+        return False
+    return True

@@ -1,0 +1,244 @@
+"""Poll rules: organisers create and close an event's polls; attendees answer each poll once
+through their personal link; results come from running counts, never from reading every vote.
+
+A vote is one DynamoDB transaction: the poll must be open, the (poll, voter) vote item must not
+exist yet, and the poll's counts go up in the same step. One vote per attendee per poll is
+therefore the database's rule, whatever the page or the network does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.core import clock, keys, store, tokens
+from chalicelib.events import service as events
+from chalicelib.polls import results
+from chalicelib.polls.forms import Answer, NewPoll
+from chalicelib.registration import service as registrations
+
+LINK_PURPOSE = "poll"
+OPEN = "open"
+CLOSED = "closed"
+REFUSED = "ConditionalCheckFailed"
+# Concurrent votes on one poll update the same counts; DynamoDB may cancel one of them
+# (TransactionConflict) and it is simply tried again.
+ATTEMPTS = 8
+ALREADY_ANSWERED = "You have already answered this poll; your first answer stands."
+POLL_CLOSED = "This poll has closed, so it takes no more answers."
+_POLL_FIELDS = ("poll_id", "event_id", "question", "kind", "options", "scale", "status",
+                "position", "created_at", "created_by", "closed_at")
+
+
+class EventNotFound(Exception):
+    """No such event."""
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who a personal poll link belongs to, and the event it is for."""
+
+    event: dict[str, Any]
+    email: str
+
+
+@dataclass
+class Submission:
+    """What became of a ballot: answers recorded, and polls that refused theirs (with why)."""
+
+    recorded: dict[str, Answer] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
+
+
+# --- organisers -------------------------------------------------------------------------------
+
+
+def create_poll(event_id: str, new: NewPoll, organiser: str) -> dict[str, Any]:
+    """Add a poll to the event, listed after its earlier polls, with its counts at zero.
+
+    Raises EventNotFound for an unknown event.
+    """
+    if events.get_event(event_id) is None:
+        raise EventNotFound()
+    position = int(store.update(keys.poll_sequence(event_id), "ADD #next :one",
+                                names={"#next": "next"}, vals={":one": 1})["next"])
+    poll_id = secrets.token_hex(6)
+    poll: dict[str, Any] = {
+        **keys.poll(poll_id),
+        **keys.poll_listing(event_id, position, poll_id),
+        "poll_id": poll_id,
+        "event_id": event_id,
+        "question": new.question,
+        "kind": new.kind,
+        "status": OPEN,
+        "position": position,
+        "created_at": clock.iso(clock.now()),
+        "created_by": organiser,
+    }
+    if new.kind == results.RATING:
+        assert new.scale is not None
+        poll["scale"] = new.scale.as_dict()
+        counters = [str(value) for value in range(new.scale.low, new.scale.high + 1)]
+    else:
+        poll["options"] = list(new.options)
+        counters = [str(position) for position in range(len(new.options))]
+    store.transact([
+        {"Put": {"Item": poll, "ConditionExpression": "attribute_not_exists(pk)"}},
+        {"Put": {"Item": {**keys.poll_results(poll_id), "poll_id": poll_id, "event_id": event_id,
+                          "respondents": 0, "counts": dict.fromkeys(counters, 0)},
+                 "ConditionExpression": "attribute_not_exists(pk)"}},
+    ])
+    return poll
+
+
+def get_poll(poll_id: str) -> dict[str, Any] | None:
+    return store.get(keys.poll(poll_id))
+
+
+def event_polls(event_id: str) -> list[dict[str, Any]]:
+    """The event's polls in the order they were created (an index query, never a scan)."""
+    return list(store.query(keys.polls_pk(event_id), index=keys.GSI1))
+
+
+def open_polls(event_id: str) -> list[dict[str, Any]]:
+    return [poll for poll in event_polls(event_id) if poll.get("status") == OPEN]
+
+
+def poll_view(poll: Mapping[str, Any]) -> dict[str, Any]:
+    """A poll as the API shows it: no key attributes."""
+    return {name: poll[name] for name in _POLL_FIELDS if poll.get(name) is not None}
+
+
+def close_poll(poll_id: str) -> dict[str, Any] | None:
+    """Stop the poll taking answers; closing a closed poll changes nothing. None if unknown."""
+    try:
+        return store.update(
+            keys.poll(poll_id), "SET #status = :closed, closed_at = :now",
+            condition="attribute_exists(pk) AND #status = :open",
+            names={"#status": "status"},
+            vals={":closed": CLOSED, ":open": OPEN, ":now": clock.iso(clock.now())},
+        )
+    except store.ConditionFailed:
+        return get_poll(poll_id)
+
+
+def poll_results(poll_id: str) -> dict[str, Any] | None:
+    """Counts and percentages of one poll (ratings add mean, median and at-or-below shares),
+    from its running counts; None if there is no such poll."""
+    poll = get_poll(poll_id)
+    if poll is None:
+        return None
+    held = store.get(keys.poll_results(poll_id)) or {}
+    counts, respondents = held.get("counts", {}), int(held.get("respondents", 0))
+    return {
+        **poll_view(poll),
+        **results.tally(poll, counts, respondents),
+        "summary": results.headlines(poll, counts, respondents),
+    }
+
+
+# --- attendees: the personal link -------------------------------------------------------------
+
+
+def may_vote(registration: Mapping[str, Any] | None) -> bool:
+    """Confirmed or marked attended: people who took their place. A cancelled registration's
+    link stops working, unless the person was marked as attended after all."""
+    if registration is None:
+        return False
+    return registration.get("status") == registrations.CONFIRMED or bool(registration.get("attended"))
+
+
+def issue_link(event_id: str, email: str, days: int) -> str:
+    """A personal poll token: many uses (one vote per poll is kept by the votes themselves)."""
+    return tokens.issue_token(LINK_PURPOSE, {"event_id": event_id, "email": email},
+                              ttl=timedelta(days=days))
+
+
+def voter_from_link(raw_token: str) -> Voter | None:
+    """Who the link belongs to; None for unknown or expired links and for people no longer
+    registered (all look the same to the visitor)."""
+    token = tokens.peek(raw_token, LINK_PURPOSE)
+    if token is None:
+        return None
+    event_id, email = str(token.data.get("event_id", "")), str(token.data.get("email", ""))
+    event = events.get_event(event_id)
+    if event is None or not may_vote(registrations.get_registration(event_id, email)):
+        return None
+    return Voter(event=event, email=email)
+
+
+def my_answers(polls: list[dict[str, Any]], email: str) -> dict[str, Answer]:
+    """The person's answers to these polls, by poll id."""
+    answers: dict[str, Answer] = {}
+    for poll in polls:
+        vote = store.get(keys.poll_vote(poll["poll_id"], _voter(email)))
+        if vote is not None:
+            answers[poll["poll_id"]] = vote["answer"]
+    return answers
+
+
+def cast_votes(voter: Voter, polls: list[dict[str, Any]], answers: Mapping[str, Answer]) -> Submission:
+    """Record each answer on its own: one poll refusing (already answered, closed) does not stop
+    the others."""
+    by_id = {poll["poll_id"]: poll for poll in polls}
+    submission = Submission()
+    for poll_id, answer in answers.items():
+        refusal = cast_vote(by_id[poll_id], voter.email, answer)
+        if refusal:
+            submission.refused[poll_id] = refusal
+        else:
+            submission.recorded[poll_id] = answer
+    return submission
+
+
+def cast_vote(poll: Mapping[str, Any], email: str, answer: Answer) -> str:
+    """Record one validated answer; return "" when recorded, else why it was refused."""
+    poll_id = poll["poll_id"]
+    chosen = answer if isinstance(answer, list) else [answer]
+    counters = ([str(value) for value in chosen] if poll["kind"] == results.RATING
+                else [str(poll["options"].index(option)) for option in chosen])
+    names = {"#respondents": "respondents", "#counts": "counts",
+             **{f"#c{i}": counter for i, counter in enumerate(counters)}}
+    adds = ", ".join(f"#counts.#c{i} = #counts.#c{i} + :one" for i in range(len(counters)))
+    operations = [
+        {"ConditionCheck": {
+            "Key": keys.poll(poll_id), "ConditionExpression": "#status = :open",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {":open": OPEN}}},
+        {"Put": {
+            "Item": {**keys.poll_vote(poll_id, _voter(email)),
+                     **keys.person(email, keys.person_polls("vote", poll_id)),
+                     "poll_id": poll_id, "event_id": poll["event_id"], "email": email,
+                     "answer": answer, "voted_at": clock.iso(clock.now())},
+            "ConditionExpression": "attribute_not_exists(pk)"}},
+        {"Update": {
+            "Key": keys.poll_results(poll_id),
+            "UpdateExpression": f"SET #respondents = #respondents + :one, {adds}",
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeNames": names, "ExpressionAttributeValues": {":one": 1}}},
+    ]
+    attempt = 0
+    while True:
+        try:
+            store.transact(operations)
+            return ""
+        except store.ConditionFailed as cancelled:
+            if cancelled.code(1) == REFUSED:
+                return ALREADY_ANSWERED
+            if cancelled.code(0) == REFUSED:
+                return POLL_CLOSED
+            attempt += 1
+            if cancelled.code(2) == REFUSED or attempt == ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+
+
+def _voter(email: str) -> str:
+    # The vote's key holds no address: erasing a person can drop it and keep their vote counted once.
+    return hashlib.sha256(email.encode()).hexdigest()

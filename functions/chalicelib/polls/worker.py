@@ -1,0 +1,45 @@
+"""The consumer that invites attendees to an event's polls: keeps the end-of-event schedule in
+step with the event, fans a request out per attendee, and emails each their personal link once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+from chalice.app import SQSEvent
+
+blueprint = Blueprint(__name__)
+
+Detail = dict[str, Any]
+
+
+@blueprint.on_sqs_message(queue_arn="arn:aws:sqs:eu-west-2:000000000000:placeholder",
+                          name="send_poll_invitations", batch_size=10)
+def send_poll_invitations(event: SQSEvent) -> dict[str, Any]:
+    # Imported here so the API function does not load the batch machinery at cold start.
+    from chalicelib.core import workers
+    from chalicelib.polls import invitations
+
+    def on_event_scheduled(_: str, detail: Detail) -> None:
+        invitations.plan_invitations(detail["event_id"], detail["ends_at"])
+
+    def on_event_updated(_: str, detail: Detail) -> None:
+        if "ends_at" in detail.get("changed", []):
+            invitations.plan_invitations(detail["event_id"], detail["ends_at"])
+
+    def on_invitations_requested(_: str, detail: Detail) -> None:
+        # A redelivered request does not announce everyone again.
+        workers.once("invite_to_polls", {"event_id": detail["event_id"], "run_id": detail["run_id"]},
+                     lambda _: invitations.invite_to_polls(detail))
+
+    def on_invitation_due(_: str, detail: Detail) -> None:
+        workers.once("send_poll_invitation",
+                     {"event_id": detail["event_id"], "email": detail["email"], "run_id": detail["run_id"]},
+                     lambda _: invitations.send_invitation(detail))
+
+    return workers.consume(event, {
+        "EventScheduled": on_event_scheduled,
+        "EventUpdated": on_event_updated,
+        invitations.INVITATIONS_REQUESTED: on_invitations_requested,
+        invitations.INVITATION_DUE: on_invitation_due,
+    })
