@@ -9,13 +9,11 @@ redelivered message, never emails anyone twice.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.core import aws, bus, clock, keys, mail, store
+from chalicelib.core import bus, clock, keys, mail, schedules, store
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.events import service as events
@@ -50,39 +48,18 @@ def request_invitations(event_id: str, requested_by: str) -> str:
 def plan_invitations(event_id: str, ends_at: str) -> str | None:
     """Set, or move, the schedule that invites attendees when the event ends; return when it
     fires (None once the event has ended: organisers can still invite by hand)."""
-    settings = get_settings()
-    scheduler = aws.scheduler()
     name = keys.poll_invitation_schedule(event_id)
     end = clock.parse(ends_at)
     if end <= clock.now():
-        with contextlib.suppress(scheduler.exceptions.ResourceNotFoundException):
-            scheduler.delete_schedule(Name=name, GroupName=settings.scheduler_group)
+        schedules.cancel(name)
         return None
     due = end.strftime("%Y-%m-%dT%H:%M:%S")
-    spec: dict[str, Any] = {
-        "Name": name,
-        "GroupName": settings.scheduler_group,
-        "Description": f"Invite the attendees of {event_id} to its polls when it ends",
-        "ScheduleExpression": f"at({due})",
-        "ScheduleExpressionTimezone": "UTC",
-        "FlexibleTimeWindow": {"Mode": "OFF"},
-        "ActionAfterCompletion": "DELETE",
-        "Target": {
-            "Arn": settings.bus_arn,
-            "RoleArn": settings.scheduler_role_arn,
-            # The end it was set for: a schedule that fires for an end since moved is ignored.
-            "Input": json.dumps({"event_id": event_id, "run_id": f"ended-{due}",
-                                 "requested_by": "schedule", "ends_at": clock.iso(end)}),
-            "EventBridgeParameters": {"DetailType": INVITATIONS_REQUESTED, "Source": bus.SOURCE},
-        },
-    }
-    try:
-        scheduler.update_schedule(**spec)
-    except scheduler.exceptions.ResourceNotFoundException:
-        try:
-            scheduler.create_schedule(**spec)
-        except scheduler.exceptions.ConflictException:
-            scheduler.update_schedule(**spec)  # created meanwhile by a parallel delivery
+    schedules.schedule_domain_event(
+        name, end, INVITATIONS_REQUESTED,
+        # The end it was set for: a schedule that fires for an end since moved is ignored.
+        {"event_id": event_id, "run_id": f"ended-{due}", "requested_by": "schedule", "ends_at": clock.iso(end)},
+        description=f"Invite the attendees of {event_id} to its polls when it ends",
+    )
     logger.info("poll invitations planned", extra={"event_id": event_id, "due": due})
     return due
 

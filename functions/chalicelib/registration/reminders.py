@@ -4,14 +4,10 @@ ReminderDue per confirmed attendee, each emailed on its own (and at most once)."
 
 from __future__ import annotations
 
-import contextlib
-import json
 from datetime import timedelta
-from typing import Any
 
-from chalicelib.core import aws, bus, clock, keys
+from chalicelib.core import bus, clock, keys, schedules
 from chalicelib.core.observability import logger
-from chalicelib.core.settings import get_settings
 from chalicelib.events import service as events
 from chalicelib.registration import service
 
@@ -32,37 +28,17 @@ def reminder_time(starts_at: str) -> str | None:
 
 def plan_reminders(event_id: str, starts_at: str) -> str | None:
     """Set, or move, the event's reminder schedule; return when it fires (None: no reminder)."""
-    settings = get_settings()
-    scheduler = aws.scheduler()
     name = keys.reminder_schedule(event_id)
     due = reminder_time(starts_at)
     if due is None:
-        with contextlib.suppress(scheduler.exceptions.ResourceNotFoundException):
-            scheduler.delete_schedule(Name=name, GroupName=settings.scheduler_group)
+        schedules.cancel(name)
         return None
-    spec: dict[str, Any] = {
-        "Name": name,
-        "GroupName": settings.scheduler_group,
-        "Description": f"Remind confirmed attendees of {event_id} the day before",
-        "ScheduleExpression": f"at({due})",
-        "ScheduleExpressionTimezone": "UTC",
-        "FlexibleTimeWindow": {"Mode": "OFF"},
-        "ActionAfterCompletion": "DELETE",
-        "Target": {
-            "Arn": settings.bus_arn,
-            "RoleArn": settings.scheduler_role_arn,
-            # The start it was set for: a reminder that fires for a time since moved is ignored.
-            "Input": json.dumps({"event_id": event_id, "starts_at": clock.iso(clock.parse(starts_at))}),
-            "EventBridgeParameters": {"DetailType": "RemindersDue", "Source": bus.SOURCE},
-        },
-    }
-    try:
-        scheduler.update_schedule(**spec)
-    except scheduler.exceptions.ResourceNotFoundException:
-        try:
-            scheduler.create_schedule(**spec)
-        except scheduler.exceptions.ConflictException:
-            scheduler.update_schedule(**spec)  # created meanwhile by a parallel delivery
+    schedules.schedule_domain_event(
+        name, clock.parse(due + "+00:00"), "RemindersDue",
+        # The start it was set for: a reminder that fires for a time since moved is ignored.
+        {"event_id": event_id, "starts_at": clock.iso(clock.parse(starts_at))},
+        description=f"Remind confirmed attendees of {event_id} the day before",
+    )
     logger.info("reminders planned", extra={"event_id": event_id, "due": due})
     return due
 
