@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.core import form_guard
 from chalicelib.registration import forms
 
 NOW = datetime(2030, 2, 1, 9, 0, tzinfo=UTC)
@@ -52,7 +53,7 @@ def test_the_honeypot_and_form_started_are_not_unknown_fields() -> None:
 
 
 def _stamp(seconds_ago: float) -> str:
-    return forms.form_started_stamp(NOW - timedelta(seconds=seconds_ago))
+    return form_guard.form_started_stamp(NOW - timedelta(seconds=seconds_ago))
 
 
 @pytest.mark.parametrize(("data", "browser", "bot"), [
@@ -68,12 +69,12 @@ def _stamp(seconds_ago: float) -> str:
     ({"website": "x"}, False, True),
 ])
 def test_bots_are_told_apart_quietly(data: dict, browser: bool, bot: bool) -> None:
-    assert forms.looks_automated(data, browser_form=browser, now=NOW) is bot
+    assert form_guard.looks_automated(data, browser_form=browser, now=NOW) is bot
 
 
 def test_a_corrected_form_keeps_its_original_start() -> None:
-    assert forms.kept_stamp({"form_started": "1899622800"}) == "1899622800"
-    assert forms.kept_stamp({"form_started": "<script>"}).isdigit()
+    assert form_guard.kept_stamp({"form_started": "1899622800"}) == "1899622800"
+    assert form_guard.kept_stamp({"form_started": "<script>"}).isdigit()
 
 
 @pytest.mark.parametrize(("data", "emails", "error"), [

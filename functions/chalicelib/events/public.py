@@ -5,8 +5,8 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.core import web
+from chalicelib.core.form_guard import form_started_stamp
 from chalicelib.events import service
-from chalicelib.registration.forms import form_started_stamp
 
 blueprint = Blueprint(__name__)
 

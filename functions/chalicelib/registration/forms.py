@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from chalicelib.core import clock
+from chalicelib.core.form_guard import FORM_STARTED, HONEYPOT
 from chalicelib.core.validation import Form, is_email, normalise_email
 
 REGISTRATION_FIELDS = {
     "email", "name", "organisation", "job_title", "needs", "consent_report", "consent_updates",
 }
 # Not the person's data: the honeypot and the time the page was served.
-HONEYPOT = "website"
-FORM_STARTED = "form_started"
 FORM_FIELDS = REGISTRATION_FIELDS | {HONEYPOT, FORM_STARTED}
 # People take longer than this to fill in five fields; scripts posting straight away do not.
-MIN_FILL_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -58,42 +54,6 @@ def read_registrant(data: dict[str, Any]) -> tuple[Registrant | None, Form]:
         consent_report=consent_report,
         consent_updates=consent_updates,
     ), form
-
-
-def form_started_stamp(now: datetime | None = None) -> str:
-    """The value of the form's hidden `form_started` field: when the page was served."""
-    return str(int((now or clock.now()).timestamp()))
-
-
-def _stamp(data: dict[str, Any]) -> int | None:
-    raw = data.get(FORM_STARTED)
-    if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) > 12:
-        return None
-    return int(raw.strip())
-
-
-def kept_stamp(data: dict[str, Any]) -> str:
-    """The stamp to serve again with a corrected form: the original, so time spent still counts."""
-    stamp = _stamp(data)
-    return str(stamp) if stamp is not None else form_started_stamp()
-
-
-def looks_automated(data: dict[str, Any], *, browser_form: bool, now: datetime | None = None) -> bool:
-    """A filled honeypot, or a browser form posted faster than a person could fill it in.
-
-    Only browser forms carry `form_started`; JSON API clients are not held to a fill time.
-    """
-    honeypot = data.get(HONEYPOT)
-    if honeypot not in (None, "") and honeypot != [""]:
-        return True
-    if not browser_form:
-        return False
-    stamp = _stamp(data)
-    if stamp is None:
-        return True
-    elapsed = int((now or clock.now()).timestamp()) - stamp
-    # A stamp from the future was not served by us, and counts as too fast.
-    return elapsed < MIN_FILL_SECONDS
 
 
 MAX_ATTENDANCE = 2000

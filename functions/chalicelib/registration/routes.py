@@ -11,7 +11,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.core import render, web
+from chalicelib.core import form_guard, render, web
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
 from chalicelib.registration import forms, service
@@ -50,7 +50,7 @@ def _invalid(request: Request, event_id: str, data: dict[str, Any], values: dict
     if not events.registration_open(event):
         return _refused(request, event, CLOSED)
     return web.page("event.html", 400, event=event, open=True, values=values, errors=errors,
-                    form_started=forms.kept_stamp(data))
+                    form_started=form_guard.kept_stamp(data))
 
 
 @blueprint.route("/events/{event_id}/registrations", methods=["POST"], content_types=web.FORM_TYPES)
@@ -63,7 +63,7 @@ def register(event_id: str) -> Response:
     except web.BadRequest as error:
         return web.bad_request(request, error)
     sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
-    if forms.looks_automated(data, browser_form=not sent_json):
+    if form_guard.looks_automated(data, browser_form=not sent_json):
         logger.info("registration turned away quietly", extra={"event_id": event_id})
         return _received(request)
     registrant, form = forms.read_registrant(data)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from chalicelib.core.form_guard import HONEYPOT, filled_honeypot
 from chalicelib.core.validation import Form
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -20,7 +21,7 @@ CONTENT_TYPES: dict[str, tuple[str, ...]] = {
     "zip": ("application/zip", "application/x-zip-compressed"),
 }
 UPLOAD_FIELDS = {"filename", "content_type", "size"}
-REQUEST_FIELDS = {"email", "consent", "website"}
+REQUEST_FIELDS = {"email", "consent", HONEYPOT}
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,8 @@ def read_request(data: dict[str, Any], policy: str) -> tuple[SlideRequest | None
     if policy == "consented" and not consent and "consent" not in form.errors:
         form.error("consent", "Tick the box to agree that the club may contact you; "
                               "the slides for this event are shared on that basis.")
-    robot_field = data.get("website")
-    by_robot = bool(robot_field.strip()) if isinstance(robot_field, str) else bool(robot_field)
-    form.values.pop("website", None)
+    by_robot = filled_honeypot(data)
+    form.values.pop(HONEYPOT, None)
     if not form.ok:
         return None, form
     assert email

@@ -8,7 +8,6 @@ answered with a presigned GET minted at that moment and valid for five minutes.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +16,7 @@ from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core import aws, bus, clock, keys, mail, store, tokens
+from chalicelib.core import aws, bus, clock, keys, mail, rate_limits, store, tokens
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.events import service as events
@@ -165,7 +164,10 @@ def request_slides(event: dict[str, Any], request: SlideRequest) -> None:
     if request.by_robot:
         logger.info("slide request dropped: honeypot filled", extra={"event_id": event["event_id"]})
         return
-    if not _within_rate_limits(event["event_id"], request.email):
+    if not rate_limits.within_hourly_limits([
+        ("slides-email", rate_limits.hashed(request.email), REQUESTS_PER_EMAIL_PER_HOUR),
+        ("slides-event", event["event_id"], REQUESTS_PER_EVENT_PER_HOUR),
+    ]):
         logger.info("slide request dropped: rate limit", extra={"event_id": event["event_id"]})
         return
     bus.publish(SLIDES_REQUESTED, {
@@ -175,30 +177,6 @@ def request_slides(event: dict[str, Any], request: SlideRequest) -> None:
         "consent": request.consent,
         "requested_at": clock.iso(clock.now()),
     })
-
-
-def _within_rate_limits(event_id: str, email: str) -> bool:
-    # Two plain conditional counters rather than one transaction: a busy event's counter would
-    # make concurrent transactions conflict and drop genuine requests.
-    now = clock.now()
-    window = now.strftime("%Y-%m-%dT%H")
-    expires = int((now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)).timestamp())
-    # The address is kept only as a hash: strangers' addresses are not stored in the clear.
-    person = hashlib.sha256(email.encode()).hexdigest()
-    for scope, subject, limit in (("slides-email", person, REQUESTS_PER_EMAIL_PER_HOUR),
-                                  ("slides-event", event_id, REQUESTS_PER_EVENT_PER_HOUR)):
-        try:
-            store.update(
-                keys.rate_window(scope, subject, window),
-                "SET #exp = :exp ADD #count :one",
-                condition="attribute_not_exists(#count) OR #count < :limit",
-                names={"#count": "count", "#exp": keys.TTL_ATTRIBUTE},
-                vals={":one": 1, ":limit": limit, ":exp": expires},
-                return_values="NONE",
-            )
-        except store.ConditionFailed:
-            return False
-    return True
 
 
 # --- the worker: apply the policy and email the links ----------------------------------------

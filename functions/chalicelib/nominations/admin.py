@@ -1,0 +1,40 @@
+"""Organiser routes for host nominations: list them by status, and decide."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.core import web
+from chalicelib.core.organiser_auth import organiser_auth, organiser_email
+from chalicelib.nominations import forms, service
+
+blueprint = Blueprint(__name__)
+
+
+@blueprint.route("/admin/nominations", methods=["GET"], authorizer=organiser_auth)
+def list_nominations() -> Response:
+    request = blueprint.current_request
+    query = request.query_params
+    status = str((query.get("status") if query else None) or service.RECEIVED)
+    if status not in service.STATUSES:
+        return web.invalid({"status": f"Choose status from: {', '.join(service.STATUSES)}."})
+    return web.json_response({"status": status, "nominations": service.list_nominations(status)})
+
+
+@blueprint.route("/admin/nominations/{nomination_id}/decision", methods=["POST"],
+                 authorizer=organiser_auth, content_types=web.FORM_TYPES)
+def decide_nomination(nomination_id: str) -> Response:
+    request = blueprint.current_request
+    if not web.path_id(nomination_id):
+        return web.not_found(request, "nomination")
+    try:
+        data = web.body(request)
+    except web.BadRequest as error:
+        return web.json_response({"errors": error.errors}, error.status)
+    decision, errors = forms.read_decision(data)
+    if decision is None:
+        return web.invalid(errors)
+    decided = service.decide_nomination(nomination_id, decision, organiser_email(request.context))
+    if decided is None:
+        return web.not_found(request, "nomination")
+    return web.json_response({"nomination": decided.nomination, "changed": decided.changed})

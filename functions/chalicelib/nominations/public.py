@@ -1,0 +1,55 @@
+"""Public nomination routes: the host nomination form and the nomination itself.
+
+The answer is the same for a new, repeated or turned-away nomination: what happens next goes
+by email.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.core import form_guard, web
+from chalicelib.core.observability import logger
+from chalicelib.nominations import forms, service
+
+blueprint = Blueprint(__name__)
+
+
+def _form_page(status: int = 200, values: dict[str, Any] | None = None,
+               errors: dict[str, str] | None = None, form_started: str | None = None) -> Response:
+    return web.page("nominations/host.html", status, values=values or {}, errors=errors or {},
+                    months=forms.MONTHS, form_started=form_started or form_guard.form_started_stamp())
+
+
+def _received(request: Request) -> Response:
+    if web.wants_json(request):
+        return web.json_response({"status": "received"}, 202)
+    return web.page("nominations/received.html", 202)
+
+
+@blueprint.route("/nominations/host", methods=["GET"])
+def host_nomination_form() -> Response:
+    return _form_page()
+
+
+@blueprint.route("/nominations", methods=["POST"], content_types=web.FORM_TYPES)
+def nominate_host() -> Response:
+    request = blueprint.current_request
+    try:
+        data = web.body(request)
+    except web.BadRequest as error:
+        return web.bad_request(request, error)
+    sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
+    if form_guard.looks_automated(data, browser_form=not sent_json):
+        logger.info("host nomination turned away quietly")
+        return _received(request)
+    nomination, form = forms.read_nomination(data)
+    if nomination is None:
+        if web.wants_json(request):
+            return web.invalid(form.errors)
+        return _form_page(400, form.values, form.errors, form_guard.kept_stamp(data))
+    service.nominate_host(nomination)
+    return _received(request)

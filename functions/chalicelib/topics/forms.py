@@ -1,0 +1,58 @@
+"""Reading topic suggestions and votes, and the hidden field that turns form robots away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.core.form_guard import HONEYPOT, filled_honeypot
+from chalicelib.core.validation import Form
+
+SUGGESTION_FIELDS = {"title", "description", "email", HONEYPOT}
+VOTE_FIELDS = {"email", HONEYPOT}
+MAX_TITLE = 120
+MAX_DESCRIPTION = 1000
+
+
+@dataclass(frozen=True)
+class TopicSuggestion:
+    title: str
+    description: str
+    email: str
+    # The hidden "website" field: people never see it, form-filling robots do.
+    by_robot: bool
+
+
+@dataclass(frozen=True)
+class VoteRequest:
+    email: str
+    by_robot: bool
+
+
+def read_suggestion(data: dict[str, Any]) -> tuple[TopicSuggestion | None, Form]:
+    """A title (one line), an optional description and the suggester's email."""
+    form = Form(data)
+    form.unknown(SUGGESTION_FIELDS)
+    title = form.text("title", "the topic", max_len=MAX_TITLE)
+    description = form.text("description", "a description", required=False,
+                            max_len=MAX_DESCRIPTION)
+    email = form.email()
+    form.values.pop(HONEYPOT, None)
+    if not form.ok or title is None or email is None:
+        return None, form
+    return TopicSuggestion(
+        title=" ".join(title.split()),
+        description=(description or "").replace("\r\n", "\n").strip(),
+        email=email,
+        by_robot=filled_honeypot(data),
+    ), form
+
+
+def read_vote(data: dict[str, Any]) -> tuple[VoteRequest | None, Form]:
+    form = Form(data)
+    form.unknown(VOTE_FIELDS)
+    email = form.email()
+    form.values.pop(HONEYPOT, None)
+    if not form.ok or email is None:
+        return None, form
+    return VoteRequest(email=email, by_robot=filled_honeypot(data)), form

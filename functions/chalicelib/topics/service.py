@@ -1,0 +1,247 @@
+"""Topic rules: anyone may suggest a topic for a future event or vote for a listed one.
+
+Nothing counts on the word of a form alone. A suggestion is stored unlisted and is listed when
+the suggester opens the emailed link; a vote counts when the voter opens theirs. One vote per
+(topic, person) is the database's rule: the vote item is put only if absent, in the same
+transaction that moves the topic's count and its place in the listing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from chalicelib.core import bus, clock, keys, mail, rate_limits, store, tokens
+from chalicelib.core.observability import logger
+from chalicelib.core.settings import get_settings
+from chalicelib.topics.forms import TopicSuggestion, VoteRequest
+
+TOPIC_SUGGESTED = "TopicSuggested"
+VOTE_REQUESTED = "VoteRequested"
+CONFIRM_TOPIC = "confirm-topic"
+CONFIRM_VOTE = "confirm-vote"
+PENDING = "pending"
+LISTED = "listed"
+LINK_DAYS = 7
+# An unconfirmed suggestion outlives its link by a day, then DynamoDB's TTL removes it.
+PENDING_DAYS = LINK_DAYS + 1
+REQUESTS_PER_EMAIL_PER_HOUR = 5
+REQUESTS_PER_HOUR = 300
+LISTING_LIMIT = 100
+REFUSED = "ConditionalCheckFailed"
+# Votes on one topic race for its count; a refused count is read again and tried again.
+ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What an opened link confirmed: a suggestion ("topic") or a vote ("vote"), and the topic."""
+
+    kind: str
+    topic: dict[str, Any]
+
+
+def topic_view(item: dict[str, Any]) -> dict[str, Any]:
+    """A topic as anyone may see it: no address of who suggested or voted."""
+    return {"topic_id": item["topic_id"], "title": item["title"],
+            "description": item.get("description") or "", "votes": int(item.get("votes", 0)),
+            "confirmed_at": item.get("confirmed_at")}
+
+
+# --- the public: suggest, vote, list --------------------------------------------------------------
+
+
+def suggest_topic(suggestion: TopicSuggestion) -> None:
+    """Store the suggestion unlisted and have a confirmation link emailed.
+
+    Robots and requests over the rate limits are dropped without a word.
+    """
+    if suggestion.by_robot or not _within_rate_limits(suggestion.email):
+        logger.info("topic suggestion dropped", extra={"by_robot": suggestion.by_robot})
+        return
+    now = clock.now()
+    topic_id = secrets.token_hex(8)
+    suggested_at = clock.iso(now)
+    store.put({
+        **keys.topic(topic_id),
+        **keys.person(suggestion.email, keys.person_topics("suggested", topic_id)),
+        "topic_id": topic_id,
+        "title": suggestion.title,
+        "description": suggestion.description,
+        "email": suggestion.email,
+        "status": PENDING,
+        "votes": 0,
+        "suggested_at": suggested_at,
+        keys.TTL_ATTRIBUTE: int((now + timedelta(days=PENDING_DAYS)).timestamp()),
+    }, condition="attribute_not_exists(pk)")
+    bus.publish(TOPIC_SUGGESTED, {"topic_id": topic_id, "email": suggestion.email,
+                                  "suggested_at": suggested_at})
+
+
+def request_vote(topic: dict[str, Any], vote: VoteRequest) -> None:
+    """Have a link emailed that counts this person's vote for the topic when opened."""
+    if vote.by_robot or not _within_rate_limits(vote.email):
+        logger.info("vote request dropped", extra={"by_robot": vote.by_robot})
+        return
+    bus.publish(VOTE_REQUESTED, {"request_id": secrets.token_hex(16), "topic_id": topic["topic_id"],
+                                 "email": vote.email, "requested_at": clock.iso(clock.now())})
+
+
+def listed_topic(topic_id: str) -> dict[str, Any] | None:
+    """The topic if it is listed (its suggester confirmed it)."""
+    item = store.get(keys.topic(topic_id))
+    return item if item and item.get("status") == LISTED else None
+
+
+def listed_topics() -> list[dict[str, Any]]:
+    """Listed topics, most votes first, from the index (never a scan)."""
+    return [topic_view(item) for item in store.query(
+        keys.TOPIC_LISTING_PK, index=keys.GSI1, forward=False, limit=LISTING_LIMIT)]
+
+
+# --- the worker: email the links ------------------------------------------------------------------
+
+
+def send_topic_confirmation(detail: dict[str, Any]) -> bool:
+    """Email the suggester the link that lists their topic; False if there is nothing to confirm."""
+    item = store.get(keys.topic(detail["topic_id"]))
+    if item is None or item.get("status") != PENDING:
+        return False
+    raw = tokens.issue_token(CONFIRM_TOPIC, {"topic_id": item["topic_id"]},
+                             ttl=timedelta(days=LINK_DAYS), max_uses=1)
+    mail.send(mail.Email(
+        to=item["email"],
+        subject="Confirm your topic suggestion for the CofEe Club",
+        template="topic_confirm",
+        context={"topic": topic_view(item), "link": _link(raw), "days": LINK_DAYS,
+                 "topics_page": f"{get_settings().public_base_url}/topics"},
+    ))
+    return True
+
+
+def send_vote_confirmation(detail: dict[str, Any]) -> bool:
+    """Email the voter the link that counts their vote; nothing if it already counts."""
+    topic = listed_topic(detail["topic_id"])
+    email = detail["email"]
+    if topic is None or store.get(keys.topic_vote(topic["topic_id"], _voter(email))) is not None:
+        return False
+    raw = tokens.issue_token(CONFIRM_VOTE, {"topic_id": topic["topic_id"], "email": email},
+                             ttl=timedelta(days=LINK_DAYS), max_uses=1)
+    mail.send(mail.Email(
+        to=email,
+        subject=f"Confirm your vote: {topic['title']}",
+        template="vote_confirm",
+        context={"topic": topic_view(topic), "link": _link(raw), "days": LINK_DAYS,
+                 "topics_page": f"{get_settings().public_base_url}/topics"},
+    ))
+    return True
+
+
+def _link(raw_token: str) -> str:
+    return f"{get_settings().public_base_url}/v/{raw_token}"
+
+
+# --- the public: open the emailed link -----------------------------------------------------------
+
+
+def confirm_link(raw_token: str) -> Confirmation | None:
+    """Confirm the suggestion or vote the link stands for; the link then stops working.
+
+    None for unknown, expired, used or forged links alike. The confirmation is applied before
+    the link is used up, and applying it twice changes nothing, so a failure between the two
+    leaves a link that still works.
+    """
+    token = tokens.peek(raw_token, CONFIRM_TOPIC)
+    if token is not None:
+        topic = confirm_topic(token.data["topic_id"])
+        if topic is None or tokens.redeem(raw_token, CONFIRM_TOPIC) is None:
+            return None
+        return Confirmation("topic", topic)
+    token = tokens.peek(raw_token, CONFIRM_VOTE)
+    if token is not None:
+        topic = confirm_vote(token.data["topic_id"], token.data["email"])
+        if topic is None or tokens.redeem(raw_token, CONFIRM_VOTE) is None:
+            return None
+        return Confirmation("vote", topic)
+    return None
+
+
+def confirm_topic(topic_id: str) -> dict[str, Any] | None:
+    """List a pending topic (kept from now on); None if it is gone."""
+    now = clock.iso(clock.now())
+    try:
+        item = store.update(
+            keys.topic(topic_id),
+            "SET #status = :listed, confirmed_at = :at, gsi1pk = :gpk, gsi1sk = :gsk "
+            "REMOVE #exp",
+            condition="attribute_exists(pk) AND #status = :pending",
+            names={"#status": "status", "#exp": keys.TTL_ATTRIBUTE},
+            vals={":listed": LISTED, ":pending": PENDING, ":at": now,
+                  **_listing_values(0, now, topic_id)},
+        )
+    except store.ConditionFailed:
+        listed = listed_topic(topic_id)
+        return topic_view(listed) if listed else None
+    return topic_view(item)
+
+
+def confirm_vote(topic_id: str, email: str) -> dict[str, Any] | None:
+    """Count one vote of `email` for the topic, once; None if the topic is not listed.
+
+    The vote item (absent before) and the topic's new count go in one transaction, on the
+    condition that the count is still the one read, so neither a repeat nor a race counts twice.
+    """
+    voter = _voter(email)
+    for attempt in range(ATTEMPTS):
+        topic = listed_topic(topic_id)
+        if topic is None:
+            return None
+        votes = int(topic.get("votes", 0))
+        try:
+            store.transact([
+                {"Put": {
+                    "Item": {**keys.topic_vote(topic_id, voter),
+                             **keys.person(email, keys.person_topics("vote", topic_id)),
+                             "topic_id": topic_id, "email": email,
+                             "voted_at": clock.iso(clock.now())},
+                    "ConditionExpression": "attribute_not_exists(pk)"}},
+                {"Update": {
+                    "Key": keys.topic(topic_id),
+                    "UpdateExpression": "SET votes = :votes, gsi1sk = :gsk",
+                    "ConditionExpression": "#status = :listed AND votes = :read",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {
+                        ":votes": votes + 1, ":read": votes, ":listed": LISTED,
+                        ":gsk": _listing_values(votes + 1, topic["confirmed_at"], topic_id)[":gsk"]}}},
+            ])
+        except store.ConditionFailed as refused:
+            if refused.code(0) == REFUSED:
+                return topic_view(topic)  # this person's vote already counts
+            # Another vote moved the count (or DynamoDB saw a conflict): read it again.
+            time.sleep(random.uniform(0, 0.005 * 2**attempt))
+            continue
+        return {**topic_view(topic), "votes": votes + 1}
+    raise RuntimeError(f"vote for topic {topic_id} not recorded after {ATTEMPTS} attempts")
+
+
+def _listing_values(votes: int, confirmed_at: str, topic_id: str) -> dict[str, str]:
+    listing = keys.topic_listing(votes, confirmed_at, topic_id)
+    return {":gpk": listing["gsi1pk"], ":gsk": listing["gsi1sk"]}
+
+
+def _within_rate_limits(email: str) -> bool:
+    # Every request emails whatever address was typed: cap each address, and everyone together.
+    return rate_limits.within_hourly_limits([
+        ("topics-email", _voter(email), REQUESTS_PER_EMAIL_PER_HOUR),
+        ("topics", "all", REQUESTS_PER_HOUR),
+    ])
+
+
+def _voter(email: str) -> str:
+    # The vote's key holds no address: erasing a person can drop it and keep their vote counted once.
+    return hashlib.sha256(email.encode()).hexdigest()
