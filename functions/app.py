@@ -5,15 +5,24 @@ from chalice import Chalice
 from chalicelib.core import health, middleware, organiser_auth
 from chalicelib.events import admin as events_admin
 from chalicelib.events import public as events_public
+from chalicelib.nominations import admin as nominations_admin
+from chalicelib.nominations import public as nominations_public
+from chalicelib.nominations import worker as nominations_worker
+from chalicelib.people import admin as people_admin
 from chalicelib.polls import admin as polls_admin
 from chalicelib.polls import public as polls_public
 from chalicelib.polls import worker as polls_worker
 from chalicelib.registration import admin as registration_admin
 from chalicelib.registration import routes as registration_routes
 from chalicelib.registration import worker as registration_worker
+from chalicelib.reports import admin as reports_admin
+from chalicelib.reports import public as reports_public
+from chalicelib.reports import worker as reports_worker
 from chalicelib.slides import admin as slides_admin
 from chalicelib.slides import public as slides_public
 from chalicelib.slides import worker as slides_worker
+from chalicelib.topics import public as topics_public
+from chalicelib.topics import worker as topics_worker
 
 app = Chalice(app_name="clubflow")
 
@@ -30,5 +39,14 @@ app.register_blueprint(slides_worker.blueprint)
 app.register_blueprint(polls_public.blueprint)
 app.register_blueprint(polls_admin.blueprint)
 app.register_blueprint(polls_worker.blueprint)
+app.register_blueprint(reports_public.blueprint)
+app.register_blueprint(reports_admin.blueprint)
+app.register_blueprint(reports_worker.blueprint)
+app.register_blueprint(nominations_public.blueprint)
+app.register_blueprint(nominations_admin.blueprint)
+app.register_blueprint(nominations_worker.blueprint)
+app.register_blueprint(topics_public.blueprint)
+app.register_blueprint(topics_worker.blueprint)
+app.register_blueprint(people_admin.blueprint)
 
 middleware.install(app)

@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "clubflow.commands.openapi",
     "clubflow.commands.organisers",
     "clubflow.commands.package",
+    "clubflow.commands.people",
     "clubflow.commands.slides",
 )
 

@@ -6,6 +6,8 @@ items across events; `expires_at` (epoch seconds) is the TTL attribute.
 
 from __future__ import annotations
 
+from typing import Any
+
 GSI1 = "gsi1"
 GSI2 = "gsi2"
 TTL_ATTRIBUTE = "expires_at"
@@ -172,4 +174,112 @@ def poll_invitation_schedule(event_id: str) -> str:
     return f"poll-invitations-{event_id}"[:64]
 
 
+def report(event_id: str) -> Key:
+    """An event's summary report: editorial sections, its one real run, what is published."""
+    return {"pk": f"EVENT#{event_id}", "sk": "REPORT"}
+
+
+def report_run(run_id: str) -> Key:
+    """One report run: status and counters; its batches and deliveries share its partition."""
+    return {"pk": f"REPORTRUN#{run_id}", "sk": "RUN"}
+
+
+def report_batch(run_id: str, number: int) -> Key:
+    """Marks that one chunk of a run's recipients was put on the bus (a rebuilt run skips it)."""
+    return {"pk": f"REPORTRUN#{run_id}", "sk": f"BATCH#{number:06d}"}
+
+
+def report_delivery(run_id: str, email: str) -> Key:
+    """Marks that a run's report was (about to be) emailed to one person: never twice."""
+    return {"pk": f"REPORTRUN#{run_id}", "sk": f"TO#{email}"}
+
+
+def person_report(run_id: str) -> str:
+    """GSI2 sort key for the reports emailed to a person (export, erase)."""
+    return f"REPORT#{run_id}"
+
+
+def suppression(email: str) -> Key:
+    """An address no report may go to (unsubscribed, bounced, complained)."""
+    return {"pk": f"SUPPRESSED#{email}", "sk": "SUPPRESSED"}
+
+
+PERSON_SUPPRESSION = "SUPPRESSED"
+
+
+def nomination(nomination_id: str) -> Key:
+    return {"pk": f"NOMINATION#{nomination_id}", "sk": "NOMINATION"}
+
+
+def nomination_listing(status: str, received_at: str, nomination_id: str) -> dict[str, str]:
+    """GSI1 attributes that list nominations of one status, oldest first."""
+    return {"gsi1pk": nominations_pk(status), "gsi1sk": f"{received_at}#{nomination_id}"}
+
+
+def nominations_pk(status: str) -> str:
+    return f"NOMINATIONS#{status}"
+
+
+def nomination_guard(fingerprint: str) -> Key:
+    """Holds one (email, organisation) for a short while, so a repeated post makes nothing twice."""
+    return {"pk": f"NOMINATIONGUARD#{fingerprint}", "sk": "GUARD"}
+
+
+def person_nomination(nomination_id: str) -> str:
+    """GSI2 sort key for a person's host nominations (export, erase)."""
+    return f"NOMINATION#{nomination_id}"
+
+
+def topic(topic_id: str) -> Key:
+    """A suggested topic; its votes share its partition."""
+    return {"pk": f"TOPIC#{topic_id}", "sk": "TOPIC"}
+
+
+def topic_listing(votes: int, confirmed_at: str, topic_id: str) -> dict[str, str]:
+    """GSI1 attributes that list confirmed topics by votes (read backwards: most votes first)."""
+    return {"gsi1pk": TOPIC_LISTING_PK, "gsi1sk": f"{votes:09d}#{confirmed_at}#{topic_id}"}
+
+
+TOPIC_LISTING_PK = "TOPICS"
+
+
+def topic_vote(topic_id: str, voter: str) -> Key:
+    """One vote per (topic, voter): `voter` is a hash of the normalised email."""
+    return {"pk": f"TOPIC#{topic_id}", "sk": f"VOTE#{voter}"}
+
+
+def person_topics(what: str, topic_id: str) -> str:
+    """GSI2 sort key for a person's topic suggestions and votes (export, erase)."""
+    return f"TOPICS#{what}#{topic_id}"
+
+
 IDEMPOTENCY_PK_PREFIX = "idempotency#"
+
+
+# --- one person's items, across capabilities (export, erase) -----------------------------------
+
+# GSI2 sort-key prefixes, one per capability, so each finds only its own items of a person.
+PERSON_REGISTRATIONS = "REG#"
+PERSON_SLIDES = "SLIDES#"
+PERSON_POLLS = "POLLS#"
+PERSON_NOMINATIONS = "NOMINATION#"
+PERSON_TOPICS = "TOPICS#"
+PERSON_REPORTS = "REPORT#"
+
+# How an item is stored rather than what it says: never shown in an export.
+STORAGE_ATTRIBUTES = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", TTL_ATTRIBUTE)
+
+
+def primary_key(item: dict[str, Any]) -> Key:
+    """The primary key of an item read from an index."""
+    return {"pk": str(item["pk"]), "sk": str(item["sk"])}
+
+
+def person_attributes() -> tuple[str, str]:
+    """The attributes to REMOVE when an item kept after erasure no longer belongs to anyone."""
+    return ("gsi2pk", "gsi2sk")
+
+
+def stored_fields(item: dict[str, Any]) -> dict[str, Any]:
+    """What an item says, without its key, index and expiry attributes."""
+    return {name: value for name, value in item.items() if name not in STORAGE_ATTRIBUTES}

@@ -194,3 +194,25 @@ def tell_nominee(nomination: dict[str, Any], decision: dict[str, Any]) -> None:
         context={"nomination": nomination, "status": decision["status"],
                  "message": decision.get("message") or ""},
     ))
+
+
+# --- a person's data (export, erasure) --------------------------------------------------------
+
+
+def export_person(email: str) -> dict[str, list[dict[str, Any]]]:
+    """The host nominations sent from this address, with the contact details they hold."""
+    return {"nominations": [
+        nomination_view(item)
+        for item in store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_NOMINATIONS)
+    ]}
+
+
+def erase_person(email: str) -> int:
+    """Delete the nominations sent from this address; return how many.
+
+    A nomination is an offer made by its contact, who could no longer be told a decision.
+    """
+    items = list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_NOMINATIONS))
+    for item in items:
+        store.delete(keys.primary_key(item))
+    return len(items)

@@ -242,3 +242,34 @@ def cast_vote(poll: Mapping[str, Any], email: str, answer: Answer) -> str:
 def _voter(email: str) -> str:
     # The vote's key holds no address: erasing a person can drop it and keep their vote counted once.
     return hashlib.sha256(email.encode()).hexdigest()
+
+
+# --- a person's data (export, erasure) --------------------------------------------------------
+
+
+def export_person(email: str) -> dict[str, list[dict[str, Any]]]:
+    """The person's poll answers and the poll invitations emailed to them."""
+    exported: dict[str, list[dict[str, Any]]] = {"poll_votes": [], "poll_invitations": []}
+    for item in store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_POLLS):
+        kind = "poll_votes" if "answer" in item else "poll_invitations"
+        exported[kind].append(keys.stored_fields(item))
+    return exported
+
+
+def erase_person(email: str) -> int:
+    """Erase the person's poll answers and invitation marks; return how many items.
+
+    Results keep every answer counted. A vote item stays without its address (its key is a
+    one-way hash), so a vote is never counted twice; an invitation mark is deleted.
+    """
+    items = list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_POLLS))
+    for item in items:
+        if "answer" not in item:  # only votes hold an answer
+            store.delete(keys.primary_key(item))
+            continue
+        try:
+            store.update(keys.primary_key(item), f"REMOVE #email, {', '.join(keys.person_attributes())}",
+                         condition="attribute_exists(pk)", names={"#email": "email"}, return_values="NONE")
+        except store.ConditionFailed:
+            continue  # gone meanwhile: nothing left to erase
+    return len(items)

@@ -478,3 +478,41 @@ def mark_attended(event_id: str, emails: Iterable[str]) -> Attendance:
             continue
         result.marked.append(email)
     return result
+
+
+# -- a person's data (export, erasure) ----------------------------------------------------------
+
+
+def export_person(email: str) -> dict[str, list[dict[str, Any]]]:
+    """Every registration held for this address, across events (an index query, never a scan)."""
+    return {"registrations": [
+        keys.stored_fields(item)
+        for item in store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_REGISTRATIONS)
+    ]}
+
+
+def erase_person(email: str) -> int:
+    """Delete every registration of this address; return how many were deleted.
+
+    A place (or waiting spot) still held at an event that has not started is first given up as
+    a cancellation would, promoting the next waiting person, so no seat stays taken by nobody.
+    At events that have started the counts are history and stay exactly as they are.
+    """
+    erased = 0
+    for item in list(store.query(keys.person_pk(email), index=keys.GSI2,
+                                 sk_prefix=keys.PERSON_REGISTRATIONS)):
+        if item.get("status") in (CONFIRMED, WAITLISTED):
+            _give_up_before_erasure(item)
+        store.delete(keys.registration(item["event_id"], item["email"]))
+        erased += 1
+    return erased
+
+
+def _give_up_before_erasure(record: dict[str, Any]) -> bool:
+    """Cancel a held place so the next waiting person gets it; False once the event has begun
+    (or is gone), when the counts are history and stay as they are."""
+    try:
+        cancel(record["event_id"], record["email"])
+    except (EventStarted, EventNotFound):
+        return False
+    return True

@@ -367,3 +367,40 @@ def _confirm(item: dict[str, Any]) -> dict[str, Any]:
         )
     except store.ConditionFailed:
         return item
+
+
+# --- a person's data (export, erasure) ----------------------------------------------------------
+
+# What each kind of a person's slide items is called in an export, by its `what` in the index.
+_PERSON_KINDS = {"request": "slide_requests", "lead": "slide_leads", "download": "slide_downloads"}
+
+
+def _person_items(email: str) -> list[dict[str, Any]]:
+    return list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_SLIDES))
+
+
+def export_person(email: str) -> dict[str, list[dict[str, Any]]]:
+    """The person's slide requests, leads (with the consent they gave) and downloads."""
+    exported: dict[str, list[dict[str, Any]]] = {kind: [] for kind in _PERSON_KINDS.values()}
+    for item in _person_items(email):
+        exported[_PERSON_KINDS[_what(item)]].append(keys.stored_fields(item))
+    return exported
+
+
+def erase_person(email: str) -> int:
+    """Delete the person's slide requests, leads and download log entries; return how many.
+
+    Each file's download count is kept: it counts downloads, not people.
+    """
+    items = _person_items(email)
+    for item in items:
+        store.delete(keys.primary_key(item))
+    return len(items)
+
+
+def _what(item: dict[str, Any]) -> str:
+    if item.get("sk", "").startswith(keys.SLIDE_REQUEST_PREFIX):
+        return "request"
+    if item.get("sk", "").startswith(keys.LEAD_PREFIX):
+        return "lead"
+    return "download"

@@ -245,3 +245,35 @@ def _within_rate_limits(email: str) -> bool:
 def _voter(email: str) -> str:
     # The vote's key holds no address: erasing a person can drop it and keep their vote counted once.
     return hashlib.sha256(email.encode()).hexdigest()
+
+
+# --- a person's data (export, erasure) --------------------------------------------------------
+
+
+def export_person(email: str) -> dict[str, list[dict[str, Any]]]:
+    """The topics this address suggested and the votes it confirmed."""
+    exported: dict[str, list[dict[str, Any]]] = {"topic_suggestions": [], "topic_votes": []}
+    for item in store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_TOPICS):
+        kind = "topic_suggestions" if "title" in item else "topic_votes"  # only a topic has a title
+        exported[kind].append(keys.stored_fields(item))
+    return exported
+
+
+def erase_person(email: str) -> int:
+    """Erase the person's topic suggestions and votes; return how many items.
+
+    A listed topic stays listed with its votes but without its suggester's address; one never
+    confirmed is deleted. A vote stays counted, without its address (its key is a one-way
+    hash), so it is never counted twice.
+    """
+    items = list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_TOPICS))
+    for item in items:
+        if item.get("status") == PENDING:
+            store.delete(keys.primary_key(item))
+            continue
+        try:
+            store.update(keys.primary_key(item), f"REMOVE #email, {', '.join(keys.person_attributes())}",
+                         condition="attribute_exists(pk)", names={"#email": "email"}, return_values="NONE")
+        except store.ConditionFailed:
+            continue  # gone meanwhile: nothing left to erase
+    return len(items)

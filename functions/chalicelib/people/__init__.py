@@ -1,0 +1,1 @@
+"""People: everything held about one person, exported on request or erased."""

@@ -1,0 +1,63 @@
+"""Who must never get a report again: one item per normalised address, with the first reason
+(unsubscribed, bounced, complained), and the one-click unsubscribe links that add to it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.core import clock, keys, store, tokens
+from chalicelib.core.settings import get_settings
+from chalicelib.core.validation import normalise_email
+
+UNSUBSCRIBE_PURPOSE = "unsubscribe"
+# Reports arrive months apart: a link in last year's report should still work.
+UNSUBSCRIBE_DAYS = 365
+UNSUBSCRIBED = "unsubscribed"
+BOUNCED = "bounced"
+COMPLAINED = "complained"
+REASONS = (UNSUBSCRIBED, BOUNCED, COMPLAINED)
+
+
+def suppress(email: str, reason: str, source: str = "") -> bool:
+    """Stop every future report to this address; return False if it was already suppressed
+    (the first reason and time are kept, so repeating this changes nothing)."""
+    address = normalise_email(email)
+    try:
+        store.put(
+            {**keys.suppression(address), **keys.person(address, keys.PERSON_SUPPRESSION),
+             "email": address, "reason": reason, "source": source,
+             "suppressed_at": clock.iso(clock.now())},
+            condition="attribute_not_exists(pk)",
+        )
+    except store.ConditionFailed:
+        return False
+    return True
+
+
+def is_suppressed(email: str) -> bool:
+    return store.get(keys.suppression(normalise_email(email))) is not None
+
+
+def unsubscribe_link(email: str, event_id: str) -> str:
+    """A personal one-click unsubscribe URL (for the List-Unsubscribe header and the footer)."""
+    raw = tokens.issue_token(UNSUBSCRIBE_PURPOSE, {"email": normalise_email(email), "event_id": event_id},
+                             ttl=timedelta(days=UNSUBSCRIBE_DAYS))
+    return f"{get_settings().public_base_url}/u/{raw}"
+
+
+def subscriber(raw_token: str) -> str | None:
+    """The address an unsubscribe link belongs to; None for unknown or expired links."""
+    token = tokens.peek(raw_token, UNSUBSCRIBE_PURPOSE)
+    if token is None or not token.data.get("email"):
+        return None
+    return str(token.data["email"])
+
+
+def unsubscribe(raw_token: str) -> str | None:
+    """Suppress the link's address (again is fine); return it, or None for an unknown link."""
+    token = tokens.redeem(raw_token, UNSUBSCRIBE_PURPOSE)
+    if token is None or not token.data.get("email"):
+        return None
+    email = str(token.data["email"])
+    suppress(email, UNSUBSCRIBED, source=f"report:{token.data.get('event_id', '')}")
+    return email

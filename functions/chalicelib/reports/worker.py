@@ -1,0 +1,34 @@
+"""The consumer that sends summary reports: builds a requested run and emails each batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+from chalice.app import SQSEvent
+
+blueprint = Blueprint(__name__)
+
+Detail = dict[str, Any]
+
+
+@blueprint.on_sqs_message(queue_arn="arn:aws:sqs:eu-west-2:000000000000:placeholder",
+                          name="send_reports", batch_size=10)
+def send_reports(event: SQSEvent) -> dict[str, Any]:
+    # Imported here so the API function does not load the batch machinery at cold start.
+    from chalicelib.core import workers
+    from chalicelib.reports import service
+
+    def on_run_requested(_: str, detail: Detail) -> None:
+        # A redelivered or re-published request does not build the run again.
+        workers.once("build_report_run", {"run_id": detail["run_id"]},
+                     lambda _: service.build_report_run(detail))
+
+    def on_batch_due(_: str, detail: Detail) -> None:
+        workers.once("send_report", {"run_id": detail["run_id"], "batch": detail["batch"]},
+                     lambda _: service.send_report(detail))
+
+    return workers.consume(event, {
+        service.RUN_REQUESTED: on_run_requested,
+        service.BATCH_DUE: on_batch_due,
+    })
