@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from chalice import Response
+from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.core import render
@@ -92,6 +94,28 @@ def bad_request(request: Request, error: BadRequest) -> Response:
     if wants_json(request) or error.status == 413:
         return json_response({"errors": error.errors}, error.status)
     return page("error.html", error.status, errors=error.errors)
+
+
+View = Callable[..., Response]
+
+
+def answers_unreadable_bodies(blueprint: Blueprint, *, as_json: bool = False) -> Callable[[View], View]:
+    """Let a view call `body(request)` plainly: a body that cannot be read at all is answered
+    here, 400 or 413, as JSON for organiser routes and by content negotiation elsewhere."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Response:
+            try:
+                return view(*args, **kwargs)
+            except BadRequest as error:
+                if as_json:
+                    return json_response({"errors": error.errors}, error.status)
+                return bad_request(blueprint.current_request, error)
+
+        return wrapped
+
+    return decorate
 
 
 def invalid(errors: dict[str, str]) -> Response:

@@ -13,12 +13,10 @@ blueprint = Blueprint(__name__)
 
 @blueprint.route("/admin/events", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def create_event() -> Response:
     request = blueprint.current_request
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(request)
     event_input, errors = forms.read_new_event(data)
     if event_input is None:
         return web.invalid(errors)
@@ -45,15 +43,13 @@ def show_event(event_id: str) -> Response:
 
 @blueprint.route("/admin/events/{event_id}", methods=["PATCH"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def change_event(event_id: str) -> Response:
     request = blueprint.current_request
     current = service.get_event(event_id) if web.path_id(event_id) else None
     if current is None:
         return web.not_found(request, "event")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(request)
     changes, errors = forms.read_changes(data, current)
     if errors:
         return web.invalid(errors)

@@ -23,14 +23,12 @@ def list_nominations() -> Response:
 
 @blueprint.route("/admin/nominations/{nomination_id}/decision", methods=["POST"],
                  authorizer=organiser_auth, content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def decide_nomination(nomination_id: str) -> Response:
     request = blueprint.current_request
     if not web.path_id(nomination_id):
         return web.not_found(request, "nomination")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(request)
     decision, errors = forms.read_decision(data)
     if decision is None:
         return web.invalid(errors)

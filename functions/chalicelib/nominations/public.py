@@ -36,12 +36,10 @@ def host_nomination_form() -> Response:
 
 
 @blueprint.route("/nominations", methods=["POST"], content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint)
 def nominate_host() -> Response:
     request = blueprint.current_request
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.bad_request(request, error)
+    data = web.body(request)
     sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
     if form_guard.looks_automated(data, browser_form=not sent_json):
         logger.info("host nomination turned away quietly")

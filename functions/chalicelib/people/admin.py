@@ -13,16 +13,14 @@ blueprint = Blueprint(__name__)
 
 def _person() -> str | Response:
     """The address the organiser sent, or the answer refusing the request."""
-    try:
-        data = web.body(blueprint.current_request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(blueprint.current_request)  # an unreadable body is answered by the route
     email, errors = forms.read_person(data)
     return email if email is not None else web.invalid(errors)
 
 
 @blueprint.route("/admin/people/export", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def export_person() -> Response:
     person = _person()
     if isinstance(person, Response):
@@ -34,6 +32,7 @@ def export_person() -> Response:
 
 @blueprint.route("/admin/people/erase", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def erase_person() -> Response:
     person = _person()
     if isinstance(person, Response):

@@ -15,14 +15,12 @@ blueprint = Blueprint(__name__)
 
 @blueprint.route("/admin/events/{event_id}/polls", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def create_poll(event_id: str) -> Response:
     request = blueprint.current_request
     if not web.path_id(event_id):
         return web.not_found(request, "event")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(request)
     new_poll, errors = forms.read_new_poll(data)
     if new_poll is None:
         return web.invalid(errors)

@@ -41,14 +41,12 @@ def list_registrations(event_id: str) -> Response:
 
 @blueprint.route("/admin/events/{event_id}/attendance", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def mark_attendance(event_id: str) -> Response:
     request = blueprint.current_request
     if not web.path_id(event_id):
         return web.not_found(request, "event")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(request)
     emails, errors = forms.read_attendance(data)
     if errors:
         return web.invalid(errors)

@@ -54,14 +54,12 @@ def _invalid(request: Request, event_id: str, data: dict[str, Any], values: dict
 
 
 @blueprint.route("/events/{event_id}/registrations", methods=["POST"], content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint)
 def register(event_id: str) -> Response:
     request = blueprint.current_request
     if not web.path_id(event_id):
         return web.not_found(request, "event")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.bad_request(request, error)
+    data = web.body(request)
     sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
     if form_guard.looks_automated(data, browser_form=not sent_json):
         logger.info("registration turned away quietly", extra={"event_id": event_id})

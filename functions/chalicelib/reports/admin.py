@@ -13,14 +13,12 @@ blueprint = Blueprint(__name__)
 
 @blueprint.route("/admin/events/{event_id}/report", methods=["PUT"], authorizer=organiser_auth,
                  content_types=web.JSON_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def save_report(event_id: str) -> Response:
     request = blueprint.current_request
     if not web.path_id(event_id):
         return web.not_found(request, "event")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(request)
     sections, errors = forms.read_sections(data)
     if sections is None:
         return web.invalid(errors)
@@ -42,14 +40,12 @@ def show_report(event_id: str) -> Response:
 
 @blueprint.route("/admin/events/{event_id}/report-runs", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def start_report_run(event_id: str) -> Response:
     request = blueprint.current_request
     if not web.path_id(event_id):
         return web.not_found(request, "event")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(request)
     run_request, errors = forms.read_run_request(data)
     key, key_errors = forms.read_idempotency_key(request.headers.get("idempotency-key"))
     if run_request is None or key_errors:

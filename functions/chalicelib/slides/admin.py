@@ -14,14 +14,12 @@ blueprint = Blueprint(__name__)
 
 @blueprint.route("/admin/events/{event_id}/slides", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint, as_json=True)
 def start_slide_upload(event_id: str) -> Response:
     request = blueprint.current_request
     if not web.path_id(event_id) or events.get_event(event_id) is None:
         return web.not_found(request, "event")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.json_response({"errors": error.errors}, error.status)
+    data = web.body(request)
     upload, errors = forms.read_upload(data)
     if upload is None:
         return web.invalid(errors)

@@ -39,15 +39,13 @@ def slides_form(event_id: str) -> Response:
 
 @blueprint.route("/events/{event_id}/slides/requests", methods=["POST"],
                  content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint)
 def request_slides(event_id: str) -> Response:
     request = blueprint.current_request
     event = events.get_event(event_id) if web.path_id(event_id) else None
     if event is None:
         return web.not_found(request, "event")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.bad_request(request, error)
+    data = web.body(request)
     slide_request, form = forms.read_request(data, event.get("slide_policy") or "registered")
     if slide_request is None:
         if web.wants_json(request):

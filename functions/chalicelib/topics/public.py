@@ -46,12 +46,10 @@ def list_topics() -> Response:
 
 
 @blueprint.route("/topics", methods=["POST"], content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint)
 def suggest_topic() -> Response:
     request = blueprint.current_request
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.bad_request(request, error)
+    data = web.body(request)
     suggestion, form = forms.read_suggestion(data)
     if suggestion is None:
         if web.wants_json(request):
@@ -62,15 +60,13 @@ def suggest_topic() -> Response:
 
 
 @blueprint.route("/topics/{topic_id}/votes", methods=["POST"], content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint)
 def vote_for_topic(topic_id: str) -> Response:
     request = blueprint.current_request
     topic = service.listed_topic(topic_id) if web.path_id(topic_id) else None
     if topic is None:
         return web.not_found(request, "topic")
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return web.bad_request(request, error)
+    data = web.body(request)
     vote, form = forms.read_vote(data)
     if vote is None:
         if web.wants_json(request):
