@@ -31,6 +31,7 @@ lint: setup
 bench: setup
 	$(BIN)/python tests/benchmarks/cold_start.py
 	$(BIN)/python tests/benchmarks/registration_requests.py
+	$(BIN)/python tests/benchmarks/report_run.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
