@@ -21,7 +21,8 @@ browser:
 dev: setup
 	$(BIN)/clubflow dev --demo
 
-test: setup browser
+# Lint and types first: a style or typing slip fails the run as a broken test would.
+test: setup browser lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: setup
