@@ -16,6 +16,7 @@ from chalicelib.registration import admin as registration_admin
 from chalicelib.registration import routes as registration_routes
 from chalicelib.registration import worker as registration_worker
 from chalicelib.reports import admin as reports_admin
+from chalicelib.reports import feedback as reports_feedback
 from chalicelib.reports import public as reports_public
 from chalicelib.reports import worker as reports_worker
 from chalicelib.slides import admin as slides_admin
@@ -42,6 +43,7 @@ app.register_blueprint(polls_worker.blueprint)
 app.register_blueprint(reports_public.blueprint)
 app.register_blueprint(reports_admin.blueprint)
 app.register_blueprint(reports_worker.blueprint)
+app.register_blueprint(reports_feedback.blueprint)
 app.register_blueprint(nominations_public.blueprint)
 app.register_blueprint(nominations_admin.blueprint)
 app.register_blueprint(nominations_worker.blueprint)

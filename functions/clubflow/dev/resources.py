@@ -29,9 +29,9 @@ class Deployed:
     consumers: dict[str, str]  # Chalice function name (CamelCase resource) -> queue logical id
 
 
-def _local_template(full: dict[str, Any]) -> dict[str, Any]:
+def _local_template(full: dict[str, Any], by_hand: dict[str, str]) -> dict[str, Any]:
     resources = {
-        name: spec
+        name: _named(spec, by_hand)
         for name, spec in full.get("Resources", {}).items()
         if "Type" in spec
         and not spec["Type"].startswith(_SKIPPED_PREFIXES)
@@ -52,6 +52,17 @@ def _local_template(full: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _named(value: Any, by_hand: dict[str, str]) -> Any:
+    """`value` with each Ref to a resource made by hand replaced by its name (moto cannot resolve it)."""
+    if isinstance(value, dict):
+        if set(value) == {"Ref"} and value["Ref"] in by_hand:
+            return by_hand[value["Ref"]]
+        return {key: _named(item, by_hand) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_named(item, by_hand) for item in value]
+    return value
+
+
 def consumers(full: dict[str, Any]) -> dict[str, str]:
     """Map each SQS-consuming function's resource name to the queue it reads, from the template."""
     found: dict[str, str] = {}
@@ -65,7 +76,8 @@ def consumers(full: dict[str, Any]) -> dict[str, str]:
 
 def deploy(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Deployed:
     full = template.load()
-    local = _local_template(full)
+    by_hand = _create_by_hand(full, stack_name, region)
+    local = _local_template(full, by_hand)
     cloudformation = boto3.client("cloudformation", region_name=region)
     cloudformation.create_stack(StackName=stack_name, TemplateBody=json.dumps(local),
                                 Capabilities=["CAPABILITY_IAM"])
@@ -74,7 +86,6 @@ def deploy(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Dep
         raise RuntimeError(f"local stack {stack_name} is {stack['StackStatus']}")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     variables = full.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
-    by_hand = _create_by_hand(full, stack_name, region)
     environment = {
         name: outputs[f"Env{i}"] if f"Env{i}" in outputs else by_hand[value["Ref"]]
         for i, (name, value) in enumerate(variables.items())

@@ -1,0 +1,75 @@
+"""What SES tells us after sending: a permanent bounce or a complaint suppresses the address.
+
+SES publishes these for every email sent with our configuration set to the default EventBridge
+bus; a rule there queues them for `record_mail_feedback`. The event's `detail` is SES's own
+event record (`eventType`, `mail`, and `bounce` or `complaint`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+from chalice.app import SQSEvent
+
+from chalicelib.core.observability import logger
+from chalicelib.reports import suppression
+
+blueprint = Blueprint(__name__)
+
+EMAIL_BOUNCED = "Email Bounced"
+EMAIL_COMPLAINT_RECEIVED = "Email Complaint Received"
+PERMANENT = "Permanent"
+
+Detail = dict[str, Any]
+
+
+def record_bounce(detail: Detail) -> list[str]:
+    """Suppress every recipient of a permanent bounce; return those newly suppressed.
+
+    A transient or undetermined bounce (full mailbox, greylisting) may well deliver next time,
+    so it is only logged.
+    """
+    bounce = detail.get("bounce") or {}
+    recipients = _addresses(bounce.get("bouncedRecipients"))
+    if bounce.get("bounceType") != PERMANENT:
+        logger.info("bounce not permanent: address kept", extra={
+            "bounce_type": bounce.get("bounceType"), "bounce_sub_type": bounce.get("bounceSubType"),
+            "recipients": len(recipients), "feedback_id": bounce.get("feedbackId")})
+        return []
+    return _suppress_all(recipients, suppression.BOUNCED, bounce.get("feedbackId"))
+
+
+def record_complaint(detail: Detail) -> list[str]:
+    """Suppress every recipient who marked our email as spam; return those newly suppressed."""
+    complaint = detail.get("complaint") or {}
+    recipients = _addresses(complaint.get("complainedRecipients"))
+    return _suppress_all(recipients, suppression.COMPLAINED, complaint.get("feedbackId"))
+
+
+def _addresses(recipients: Any) -> list[str]:
+    return [str(r["emailAddress"]) for r in recipients or [] if r.get("emailAddress")]
+
+
+def _suppress_all(addresses: list[str], reason: str, feedback_id: Any) -> list[str]:
+    # suppress() is a conditional put: a redelivered event keeps the first reason and time.
+    newly = [a for a in addresses if suppression.suppress(a, reason, source=f"ses:{feedback_id or ''}")]
+    logger.info("mail feedback recorded", extra={
+        "reason": reason, "recipients": len(addresses), "newly_suppressed": len(newly),
+        "feedback_id": feedback_id})
+    return newly
+
+
+@blueprint.on_sqs_message(queue_arn="arn:aws:sqs:eu-west-2:000000000000:placeholder",
+                          name="record_mail_feedback", batch_size=10)
+def record_mail_feedback(event: SQSEvent) -> dict[str, Any]:
+    # Imported here so the API function does not load the batch machinery at cold start.
+    from chalicelib.core import workers
+
+    def on_bounced(_: str, detail: Detail) -> None:
+        record_bounce(detail)
+
+    def on_complaint(_: str, detail: Detail) -> None:
+        record_complaint(detail)
+
+    return workers.consume(event, {EMAIL_BOUNCED: on_bounced, EMAIL_COMPLAINT_RECEIVED: on_complaint})
