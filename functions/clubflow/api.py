@@ -42,10 +42,22 @@ class Api:
             raise CommandError("no organiser key: pass --key or set CLUBFLOW_ORGANISER_KEY")
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
-        response = requests.request(
-            method, self.base + path, json=body, timeout=30,
-            headers={"Authorization": f"Bearer {self.key}", "Accept": "application/json"},
-        )
+        response = self._send(method, path, body, accept="application/json")
+        return response.json() if response.content else None
+
+    def text(self, path: str) -> str:
+        """A GET answered with text (such as a CSV export) rather than JSON."""
+        return self._send("GET", path, None, accept="*/*").text
+
+    def _send(self, method: str, path: str, body: Any, accept: str) -> requests.Response:
+        try:
+            response = requests.request(
+                method, self.base + path, json=body, timeout=30,
+                headers={"Authorization": f"Bearer {self.key}", "Accept": accept},
+            )
+        except requests.RequestException as error:
+            raise CommandError(f"{self.base} is not answering ({type(error).__name__}): "
+                               "is the URL right, and is the API running?") from None
         if response.status_code >= 400:
             try:
                 answer = response.json()
@@ -53,10 +65,12 @@ class Api:
                 answer = None
             errors = answer.get("errors") if isinstance(answer, dict) else None
             if isinstance(errors, dict):
-                detail = "; ".join(f"{field}: {message}" for field, message in errors.items())
+                # "_" names no field (such as an unknown resource): its message alone is clearer.
+                detail = "; ".join(message if field == "_" else f"{field}: {message}"
+                                   for field, message in errors.items())
             else:
                 # Not our error shape: API Gateway's own answer (no such route, denied), whose
                 # message can echo the Authorization header, so only its reason is shown.
                 detail = response.reason
             raise CommandError(f"{method} {path} answered {response.status_code}: {detail}")
-        return response.json() if response.content else None
+        return response

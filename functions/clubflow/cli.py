@@ -14,10 +14,14 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "clubflow.commands.attendance",
     "clubflow.commands.dev",
+    "clubflow.commands.events",
+    "clubflow.commands.nominations",
     "clubflow.commands.openapi",
     "clubflow.commands.organisers",
     "clubflow.commands.package",
     "clubflow.commands.people",
+    "clubflow.commands.polls",
+    "clubflow.commands.reports",
     "clubflow.commands.slides",
 )
 

@@ -1,0 +1,76 @@
+"""`clubflow nominations list|decide`: host nominations, through the organiser API.
+
+`decide` records accepted, shortlisted or declined and has the nominee emailed (with --message,
+if given); deciding the same again changes nothing and sends nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from clubflow.api import Api, add_arguments
+from clubflow.table import format_table
+
+STATUSES = ("received", "shortlisted", "accepted", "declined")
+DECISIONS = ("accepted", "shortlisted", "declined")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    parser = subparsers.add_parser(
+        "nominations", help="list host nominations and decide them",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+    listing = actions.add_parser("list", help="nominations with a status, oldest first")
+    listing.add_argument("--status", choices=STATUSES, default="received",
+                         help="which to list (default: received, not yet decided)")
+    listing.add_argument("--json", action="store_true", help="print the API's JSON")
+    listing.set_defaults(handler=list_nominations)
+
+    decide = actions.add_parser("decide", help="accept, shortlist or decline; the nominee is emailed",
+                                description=__doc__.split("\n\n", 1)[1] if __doc__ else None)
+    decide.add_argument("nomination_id", metavar="NOMINATION_ID")
+    decide.add_argument("decision", choices=DECISIONS)
+    decide.add_argument("--message", help="a note to the nominee, included in the email")
+    decide.add_argument("--json", action="store_true", help="print the API's answer as JSON")
+    decide.set_defaults(handler=decide_nomination)
+
+    for action in (listing, decide):
+        add_arguments(action)
+
+
+def list_nominations(args: argparse.Namespace) -> int:
+    answer: dict[str, Any] = Api(args).call("GET", f"/admin/nominations?status={args.status}")
+    if args.json:
+        print(json.dumps(answer, indent=2))
+        return 0
+    if not answer["nominations"]:
+        print(f"No {args.status} nominations.", file=sys.stderr)
+        return 0
+    rows = [(n["nomination_id"], (n.get("received_at") or "")[:10], n.get("organisation"),
+             n.get("city"), n.get("capacity"), f"{n.get('contact_name')} <{n.get('email')}>")
+            for n in answer["nominations"]]
+    print(format_table(("NOMINATION ID", "RECEIVED", "ORGANISATION", "CITY", "CAPACITY", "CONTACT"),
+                       rows, right=(4,)))
+    return 0
+
+
+def decide_nomination(args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {"status": args.decision}
+    if args.message:
+        body["message"] = args.message
+    answer: dict[str, Any] = Api(args).call(
+        "POST", f"/admin/nominations/{args.nomination_id}/decision", body)
+    if args.json:
+        print(json.dumps(answer, indent=2))
+        return 0
+    organisation = answer["nomination"].get("organisation") or args.nomination_id
+    if answer.get("changed"):
+        print(f"{organisation}: {args.decision}; the nominee is being emailed.")
+    else:
+        print(f"{organisation} was already {answer['nomination'].get('status')}; nothing was sent.")
+    return 0

@@ -1,0 +1,174 @@
+"""`clubflow reports sections|run|status`: an event's summary report, through the organiser API.
+
+`sections` reads a Markdown file whose `## ` headings start the sections (a leading `# ` title
+line is ignored) and replaces the report's editorial sections with them. `run` starts a run
+(--dry-run counts who would get it; --test-recipient sends one copy) and follows it until it is
+done or failed, unless --no-wait; `status` shows a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from clubflow.api import Api, add_arguments
+from clubflow.cli import CommandError
+
+FINISHED = ("done", "failed")
+POLL_SECONDS = 2.0
+WAIT_SECONDS = 600.0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
+    parser = subparsers.add_parser(
+        "reports", help="write an event's report sections and send the report",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    details = __doc__.split("\n\n", 1)[1] if __doc__ else None
+
+    sections = actions.add_parser("sections", help="set the report's sections from FILE.md",
+                                  description=details)
+    sections.add_argument("event_id", metavar="EVENT_ID")
+    sections.add_argument("file", metavar="FILE.md", type=Path)
+    sections.set_defaults(handler=save_sections)
+
+    run = actions.add_parser("run", help="send the report (or a dry run) and follow it",
+                             description=details)
+    run.add_argument("event_id", metavar="EVENT_ID")
+    run.add_argument("--dry-run", action="store_true", help="count the recipients; send nothing")
+    run.add_argument("--test-recipient", metavar="EMAIL", help="send one copy to EMAIL only")
+    run.add_argument("--no-wait", action="store_true", help="print the run id and return")
+    run.add_argument("--timeout", type=float, default=WAIT_SECONDS, metavar="SECONDS",
+                     help=f"stop following after this long (default {WAIT_SECONDS:.0f})")
+    run.add_argument("--json", action="store_true", help="print the final run as JSON")
+    run.set_defaults(handler=start_run)
+
+    status = actions.add_parser("status", help="a run's status and counts")
+    status.add_argument("run_id", metavar="RUN_ID")
+    status.add_argument("--json", action="store_true", help="print the API's JSON")
+    status.set_defaults(handler=show_run)
+
+    for action in (sections, run, status):
+        add_arguments(action)
+
+
+def split_sections(markdown: str) -> list[dict[str, str]]:
+    """The `## ` sections of a Markdown text as the API's `{"title", "markdown"}` list.
+
+    Headings inside fenced code blocks are text, not new sections. Raises CommandError for text
+    before the first heading (other than a `# ` title) and for a heading with nothing under it.
+    """
+    sections: list[dict[str, Any]] = []
+    preamble: list[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not fenced and line.startswith("## "):
+            sections.append({"title": line[3:].strip(), "lines": []})
+        elif sections:
+            sections[-1]["lines"].append(line)
+        elif line.strip() and not line.startswith("# "):
+            preamble.append(line)
+    if preamble:
+        raise CommandError(f"text before the first '## ' heading ({preamble[0].strip()[:40]!r}): "
+                           "start each section with a '## Title' line")
+    if not sections:
+        raise CommandError("no '## ' headings: start each section with a '## Title' line")
+    split = []
+    for section in sections:
+        body = "\n".join(section["lines"]).strip("\n")
+        if not section["title"]:
+            raise CommandError("a '## ' heading has no title")
+        if not body.strip():
+            raise CommandError(f"the section {section['title']!r} has no text under its heading")
+        split.append({"title": section["title"], "markdown": body})
+    return split
+
+
+def save_sections(args: argparse.Namespace) -> int:
+    try:
+        markdown = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {args.file}: {error}") from None
+    sections = split_sections(markdown)
+    Api(args).call("PUT", f"/admin/events/{args.event_id}/report", {"sections": sections})
+    titles = ", ".join(section["title"] for section in sections)
+    print(f"Saved {len(sections)} section{'s' if len(sections) != 1 else ''} "
+          f"of the report for {args.event_id}: {titles}.")
+    return 0
+
+
+def start_run(args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {"dry_run": args.dry_run}
+    if args.test_recipient:
+        body["test_recipient"] = args.test_recipient
+    api = Api(args)
+    started: dict[str, Any] = api.call("POST", f"/admin/events/{args.event_id}/report-runs", body)
+    run_id = started["run_id"]
+    # stdout holds the run id (or the JSON) alone, for scripts; progress goes to stderr.
+    if not args.json:
+        print(run_id, flush=True)
+    if args.no_wait:
+        if args.json:
+            print(json.dumps(started, indent=2))
+        return 0
+    print("Following the run (Ctrl-C stops following, not the run).", file=sys.stderr)
+    run = follow_run(lambda: api.call("GET", f"/admin/report-runs/{run_id}"),
+                     timeout=args.timeout, out=sys.stderr)
+    if args.json:
+        print(json.dumps(run, indent=2))
+    if run["status"] == "failed":
+        raise CommandError(f"run {run_id} failed: {run.get('reason', 'no reason given')}")
+    return 0
+
+
+def follow_run(fetch: Callable[[], dict[str, Any]], *, timeout: float, out: IO[str] | None,
+               interval: float = POLL_SECONDS, sleep: Callable[[float], None] = time.sleep,
+               clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+    """Ask for the run every `interval` seconds, writing each change of progress to `out`,
+    until it is done or failed; CommandError when it is still going after `timeout`."""
+    deadline = clock() + timeout
+    shown = ""
+    while True:
+        run = fetch()
+        line = run_line(run)
+        if out is not None and line != shown:
+            print(line, file=out, flush=True)
+            shown = line
+        if run.get("status") in FINISHED:
+            return run
+        if clock() >= deadline:
+            raise CommandError(f"run {run.get('run_id')} is still {run.get('status')} after "
+                               f"{timeout:.0f} s; follow it with `clubflow reports status "
+                               f"{run.get('run_id')}`")
+        sleep(interval)
+
+
+def run_line(run: dict[str, Any]) -> str:
+    """A run's progress in one line: status, then sent, skipped and failed of the recipients."""
+    kind = ("dry run" if run.get("dry_run")
+            else f"test send to {run['test_recipient']}" if run.get("test_recipient") else "run")
+    line = f"{kind} {run.get('run_id', '')}: {run.get('status')}"
+    if run.get("recipients") is not None:
+        line += f"; {run['recipients']} recipients"
+        if run.get("dry_run"):
+            line += f", {run.get('would_send', 0)} would be sent, {run.get('skipped', 0)} skipped"
+        else:
+            line += (f": {run.get('sent', 0)} sent, {run.get('skipped', 0)} skipped, "
+                     f"{run.get('failed', 0)} failed")
+    if run.get("reason"):
+        line += f" ({run['reason']})"
+    return line
+
+
+def show_run(args: argparse.Namespace) -> int:
+    run: dict[str, Any] = Api(args).call("GET", f"/admin/report-runs/{args.run_id}")
+    print(json.dumps(run, indent=2) if args.json else run_line(run))
+    return 0

@@ -1,0 +1,340 @@
+"""`clubflow events|polls|reports|nominations`: what each command asks the API, and how it shows
+the answer. The API is replaced by a recorder; nothing goes over the network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clubflow.cli import CommandError, main
+from clubflow.commands.polls import results_text
+from clubflow.commands.reports import follow_run, split_sections
+
+API = ["--api", "http://api.test", "--key", "cfk_x"]
+Answers = dict[tuple[str, str], Any]
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Callable[[Answers], list[tuple[str, str, Any]]]:
+    """Answer (method, path) with the given answers; return what the command asked."""
+
+    def install(answers: Answers) -> list[tuple[str, str, Any]]:
+        asked: list[tuple[str, str, Any]] = []
+
+        def call(self: Any, method: str, path: str, body: Any = None) -> Any:
+            asked.append((method, path, body))
+            return answers[(method, path)]
+
+        def text(self: Any, path: str) -> str:
+            asked.append(("GET", path, None))
+            return str(answers[("GET", path)])
+
+        monkeypatch.setattr("clubflow.api.Api.call", call)
+        monkeypatch.setattr("clubflow.api.Api.text", text)
+        return asked
+
+    return install
+
+
+# --- events -------------------------------------------------------------------------------------
+
+
+def test_create_sends_the_fields_given_and_prints_the_id_and_page(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = api({("POST", "/admin/events"): {"event_id": "cop-49-a1b2c3", "event": {"title": "CoP"}}})
+
+    code = main(["events", "create", "--title", "CoP", "--starts-at", "2030-03-09T10:00:00+00:00",
+                 "--ends-at", "2030-03-09T16:00:00+00:00", "--timezone", "Europe/London",
+                 "--venue", "London", "--host", "Acme", "--capacity", "80", "--number", "49", *API])
+
+    assert code == 0
+    assert asked == [("POST", "/admin/events", {
+        "title": "CoP", "number": 49, "starts_at": "2030-03-09T10:00:00+00:00",
+        "ends_at": "2030-03-09T16:00:00+00:00", "timezone": "Europe/London", "venue": "London",
+        "host": "Acme", "capacity": 80})]
+    out = capsys.readouterr()
+    assert out.out == "cop-49-a1b2c3\n"
+    assert "http://api.test/events/cop-49-a1b2c3" in out.err
+
+
+def test_create_without_required_fields_is_a_usage_error(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = api({})
+    with pytest.raises(SystemExit) as exited:
+        main(["events", "create", "--title", "CoP", *API])
+    assert exited.value.code == 2
+    assert "--starts-at" in capsys.readouterr().err
+    assert asked == []
+
+
+def test_update_sends_only_the_fields_given(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    event = {"event_id": "evt", "title": "CoP", "capacity": 90,
+             "counts": {"confirmed": 80, "waitlisted": 2, "cancelled": 1, "attended": 0}}
+    asked = api({("PATCH", "/admin/events/evt"): event})
+
+    assert main(["events", "update", "evt", "--capacity", "90", *API]) == 0
+
+    assert asked == [("PATCH", "/admin/events/evt", {"capacity": 90})]
+    out = capsys.readouterr().out
+    assert "Changed capacity of evt." in out
+    assert "80 confirmed, 2 waitlisted, 1 cancelled, 0 attended" in out
+
+
+def test_update_with_nothing_to_change_asks_nothing(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = api({})
+    assert main(["events", "update", "evt", *API]) == 2
+    assert "at least one field" in capsys.readouterr().err
+    assert asked == []
+
+
+def test_list_is_a_table_with_confirmed_of_capacity(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api({("GET", "/admin/events"): [
+        {"event_id": "cop-49", "title": "Communities of Practice", "starts_at": "2030-03-09T10:00:00+00:00",
+         "capacity": 80, "counts": {"confirmed": 12, "waitlisted": 0, "cancelled": 0, "attended": 0}},
+    ]})
+
+    assert main(["events", "list", *API]) == 0
+
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split() == ["EVENT", "ID", "STARTS", "TITLE", "CONFIRMED", "WAITING"]
+    assert row.split() == ["cop-49", "2030-03-09T10:00:00+00:00", "Communities", "of", "Practice",
+                           "12/80", "0"]
+    assert row.index("12/80") + len("12/80") == header.index("CONFIRMED") + len("CONFIRMED")
+
+
+def test_registrations_csv_is_written_as_the_api_exported_it(
+    api: Callable[[Answers], list[Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exported = "\ufeffEmail,Needs\r\nada@example.com,\"Step-free,\nquiet room\"\r\nbob@example.com,\r\n"
+    asked = api({("GET", "/admin/events/evt/registrations?format=csv"): exported})
+    target = tmp_path / "evt.csv"
+
+    assert main(["events", "registrations", "evt", "--csv", str(target), *API]) == 0
+
+    assert asked == [("GET", "/admin/events/evt/registrations?format=csv", None)]
+    assert target.read_bytes() == exported.encode()  # line endings and BOM kept
+    assert f"Wrote 2 registrations to {target}." in capsys.readouterr().out
+
+
+# --- polls --------------------------------------------------------------------------------------
+
+
+def test_add_a_choice_poll_sends_its_options(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = api({("POST", "/admin/events/evt/polls"): {"poll_id": "p1"}})
+
+    assert main(["polls", "add", "evt", "--question", "Which?", "--kind", "single",
+                 "--option", "Tea", "--option", "Coffee", *API]) == 0
+
+    assert asked == [("POST", "/admin/events/evt/polls",
+                      {"question": "Which?", "kind": "single", "options": ["Tea", "Coffee"]})]
+    assert capsys.readouterr().out == "p1\n"
+
+
+def test_add_a_rating_poll_reads_the_scale(api: Callable[[Answers], list[Any]]) -> None:
+    asked = api({("POST", "/admin/events/evt/polls"): {"poll_id": "p2"}})
+
+    assert main(["polls", "add", "evt", "--question", "How useful?", "--kind", "rating",
+                 "--scale", "0-5", *API]) == 0
+
+    assert asked[0][2] == {"question": "How useful?", "kind": "rating", "scale": {"min": 0, "max": 5}}
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--kind", "rating", "--option", "A"], "not --option"),
+    (["--kind", "single", "--option", "A"], "at least two --option"),
+    (["--kind", "multiple", "--option", "A", "--option", "B", "--scale", "1-5"], "not --scale"),
+])
+def test_a_poll_that_cannot_be_right_is_refused_before_asking(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str],
+    extra: list[str], message: str,
+) -> None:
+    asked = api({})
+    assert main(["polls", "add", "evt", "--question", "Q", *extra, *API]) == 2
+    assert message in capsys.readouterr().err
+    assert asked == []
+
+
+def test_choice_results_are_a_table_of_option_count_and_percent() -> None:
+    text = results_text({
+        "question": "Which session?", "kind": "single", "status": "closed", "total": 3,
+        "counts": {"Keynote": 2, "Panel discussion": 1, "Lunch": 0},
+        "percent": {"Keynote": 66.7, "Panel discussion": 33.3, "Lunch": 0.0},
+    })
+    lines = text.splitlines()
+    assert lines[0] == "Which session?"
+    assert lines[2].split() == ["OPTION", "COUNT", "PERCENT"]
+    assert lines[3] == "Keynote               2    66.7%"
+    assert lines[4] == "Panel discussion      1    33.3%"
+    assert lines[5] == "Lunch                 0       0%"
+    assert "3 people answered; the poll is closed." in lines
+
+
+def test_rating_results_add_mean_median_and_at_or_below_lines() -> None:
+    text = results_text({
+        "question": "How useful?", "kind": "rating", "status": "open", "total": 4,
+        "counts": {"1": 0, "2": 1, "3": 2, "4": 1}, "percent": {"1": 0.0, "2": 25.0, "3": 50.0, "4": 25.0},
+        "mean": 3.0, "median": 3.0, "at_or_below": {"1": 0.0, "2": 25.0, "3": 75.0, "4": 100.0},
+    })
+    assert "RATING  COUNT  PERCENT" in text
+    assert "4 people answered." in text
+    assert "Mean 3, median 3." in text
+    tail = text.splitlines()[-2:]
+    # Nothing for 1 (nobody at or below it) or for the top of the scale (always everyone).
+    assert tail == ["25% rated 2 or lower", "75% rated 3 or lower"]
+
+
+def test_rating_results_with_no_answers_say_so_without_averages() -> None:
+    text = results_text({"question": "Q", "kind": "rating", "total": 0, "counts": {"1": 0, "2": 0},
+                         "percent": {"1": 0.0, "2": 0.0}, "mean": None, "median": None,
+                         "at_or_below": {"1": 0.0, "2": 0.0}})
+    assert text.endswith("0 people answered.")
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+
+def test_markdown_is_split_into_sections_at_level_two_headings() -> None:
+    sections = split_sections(
+        "# Communities of Practice report\n\n"
+        "## What we heard\n\nPeople want *more* time.\n\n### Detail\nStays in this section.\n"
+        "## Next time\n```\n## not a heading inside code\n```\n"
+    )
+    assert sections == [
+        {"title": "What we heard",
+         "markdown": "People want *more* time.\n\n### Detail\nStays in this section."},
+        {"title": "Next time", "markdown": "```\n## not a heading inside code\n```"},
+    ]
+
+
+@pytest.mark.parametrize("markdown, message", [
+    ("Intro text\n## A\nbody\n", "text before the first '## ' heading"),
+    ("# Only a title\n\nNo sections here? Still preamble.\n", "text before the first"),
+    ("", "no '## ' headings"),
+    ("## A\n\n## B\nbody\n", "'A' has no text"),
+])
+def test_markdown_that_cannot_be_sections_says_why(markdown: str, message: str) -> None:
+    with pytest.raises(CommandError, match=message):
+        split_sections(markdown)
+
+
+def test_sections_command_puts_the_sections_of_the_file(
+    api: Callable[[Answers], list[Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = tmp_path / "report.md"
+    report.write_text("## Thanks\nTo our host.\n## Slides\nOn the event page.\n")
+    asked = api({("PUT", "/admin/events/evt/report"): {"sections": []}})
+
+    assert main(["reports", "sections", "evt", str(report), *API]) == 0
+
+    assert asked == [("PUT", "/admin/events/evt/report", {"sections": [
+        {"title": "Thanks", "markdown": "To our host."},
+        {"title": "Slides", "markdown": "On the event page."}]})]
+    assert "Saved 2 sections of the report for evt: Thanks, Slides." in capsys.readouterr().out
+
+
+def test_run_with_no_wait_prints_the_run_id_only(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = api({("POST", "/admin/events/evt/report-runs"): {"run_id": "r1", "status": "queued"}})
+
+    assert main(["reports", "run", "evt", "--dry-run", "--test-recipient", "me@example.com",
+                 "--no-wait", *API]) == 0
+
+    assert asked == [("POST", "/admin/events/evt/report-runs",
+                      {"dry_run": True, "test_recipient": "me@example.com"})]
+    assert capsys.readouterr().out == "r1\n"
+
+
+def test_following_a_run_shows_each_change_until_done() -> None:
+    answers = iter([
+        {"run_id": "r1", "status": "queued"},
+        {"run_id": "r1", "status": "queued"},
+        {"run_id": "r1", "status": "sending", "recipients": 10, "sent": 4, "skipped": 1, "failed": 0},
+        {"run_id": "r1", "status": "done", "recipients": 10, "sent": 8, "skipped": 1, "failed": 1},
+    ])
+    waits: list[float] = []
+    shown: list[str] = []
+
+    class Out:
+        def write(self, text: str) -> None:
+            shown.append(text)
+
+        def flush(self) -> None:
+            pass
+
+    run = follow_run(lambda: next(answers), timeout=60, out=Out(),  # type: ignore[arg-type]
+                     interval=2, sleep=waits.append, clock=lambda: sum(waits))
+
+    assert run["status"] == "done"
+    assert waits == [2, 2, 2]
+    assert "".join(shown).splitlines() == [
+        "run r1: queued",
+        "run r1: sending; 10 recipients: 4 sent, 1 skipped, 0 failed",
+        "run r1: done; 10 recipients: 8 sent, 1 skipped, 1 failed",
+    ]
+
+
+def test_following_a_run_gives_up_after_the_timeout() -> None:
+    waits: list[float] = []
+    with pytest.raises(CommandError, match="still building after 5 s; follow it with `clubflow reports status r1`"):
+        follow_run(lambda: {"run_id": "r1", "status": "building"}, timeout=5, out=None,
+                   interval=2, sleep=waits.append, clock=lambda: sum(waits))
+    assert waits == [2, 2, 2]
+
+
+def test_a_failed_run_ends_the_command_with_its_reason(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api({("POST", "/admin/events/evt/report-runs"): {"run_id": "r1", "status": "queued"},
+         ("GET", "/admin/report-runs/r1"): {"run_id": "r1", "status": "failed", "reason": "no event"}})
+
+    assert main(["reports", "run", "evt", *API]) == 2
+
+    out = capsys.readouterr()
+    assert out.out == "r1\n"
+    assert "run r1: failed (no event)" in out.err
+    assert out.err.endswith("clubflow: run r1 failed: no event\n")
+
+
+# --- nominations --------------------------------------------------------------------------------
+
+
+def test_nominations_list_asks_for_the_status_and_shows_a_table(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = api({("GET", "/admin/nominations?status=shortlisted"): {"status": "shortlisted", "nominations": [
+        {"nomination_id": "n1", "organisation": "Acme", "city": "Leeds", "capacity": 60,
+         "contact_name": "Ada", "email": "ada@acme.example", "received_at": "2030-01-02T09:00:00+00:00"}]}})
+
+    assert main(["nominations", "list", "--status", "shortlisted", *API]) == 0
+
+    assert asked[0][:2] == ("GET", "/admin/nominations?status=shortlisted")
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split()[:3] == ["NOMINATION", "ID", "RECEIVED"]
+    assert row.split() == ["n1", "2030-01-02", "Acme", "Leeds", "60", "Ada", "<ada@acme.example>"]
+
+
+def test_decide_sends_the_decision_and_message(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = api({("POST", "/admin/nominations/n1/decision"): {
+        "nomination": {"organisation": "Acme", "status": "accepted"}, "changed": True}})
+
+    assert main(["nominations", "decide", "n1", "accepted", "--message", "See you in May", *API]) == 0
+
+    assert asked == [("POST", "/admin/nominations/n1/decision",
+                      {"status": "accepted", "message": "See you in May"})]
+    assert capsys.readouterr().out == "Acme: accepted; the nominee is being emailed.\n"
