@@ -9,16 +9,8 @@ import time
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
-NEW_EVENT = {
-    "title": "Communities of Practice",
-    "number": 48,
-    "starts_at": "2030-03-09T10:00:00+00:00",
-    "ends_at": "2030-03-09T16:00:00+00:00",
-    "timezone": "Europe/London",
-    "venue": "Close Brothers, 10 Crown Place, London",
-    "host": "Close Brothers",
-    "capacity": 40,
-}
+from tests.integration.event_steps import NEW_EVENT
+
 PERSON = {
     "name": "Ada Lovelace",
     "organisation": "Analytical Engines Ltd",

@@ -9,17 +9,9 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
+from tests.integration.event_steps import NEW_EVENT
+
 PDF = b"%PDF-1.7\n% Communities of Practice - slides\n" + bytes(range(256)) * 8
-NEW_EVENT = {
-    "title": "Communities of Practice",
-    "number": 48,
-    "starts_at": "2030-03-09T10:00:00+00:00",
-    "ends_at": "2030-03-09T16:00:00+00:00",
-    "timezone": "Europe/London",
-    "venue": "Close Brothers, 10 Crown Place, London",
-    "host": "Close Brothers",
-    "capacity": 40,
-}
 LINK = re.compile(r"https?://[^\s\"'<>]+/s/[A-Za-z0-9_-]+\?event=[A-Za-z0-9_-]+")
 
 

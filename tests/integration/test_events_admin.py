@@ -5,16 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-NEW_EVENT = {
-    "title": "Communities of Practice",
-    "number": 48,
-    "starts_at": "2030-03-09T10:00:00+00:00",
-    "ends_at": "2030-03-09T16:00:00+00:00",
-    "timezone": "Europe/London",
-    "venue": "Close Brothers, 10 Crown Place, London",
-    "host": "Close Brothers",
-    "capacity": 40,
-}
+from tests.integration.event_steps import NEW_EVENT
 
 
 def _auth(key: str) -> dict[str, str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.core import clock, keys, store, tokens
+from chalicelib.core import clock, keys, privacy, store, tokens
 from chalicelib.events import service as events
 from chalicelib.polls import results
 from chalicelib.polls.forms import Answer, NewPoll
@@ -267,9 +267,5 @@ def erase_person(email: str) -> int:
         if "answer" not in item:  # only votes hold an answer
             store.delete(keys.primary_key(item))
             continue
-        try:
-            store.update(keys.primary_key(item), f"REMOVE #email, {', '.join(keys.person_attributes())}",
-                         condition="attribute_exists(pk)", names={"#email": "email"}, return_values="NONE")
-        except store.ConditionFailed:
-            continue  # gone meanwhile: nothing left to erase
+        privacy.forget_owner(item)
     return len(items)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.core import bus, clock, keys, mail, rate_limits, store, tokens
+from chalicelib.core import bus, clock, keys, mail, privacy, rate_limits, store, tokens
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.topics.forms import TopicSuggestion, VoteRequest
@@ -271,9 +271,5 @@ def erase_person(email: str) -> int:
         if item.get("status") == PENDING:
             store.delete(keys.primary_key(item))
             continue
-        try:
-            store.update(keys.primary_key(item), f"REMOVE #email, {', '.join(keys.person_attributes())}",
-                         condition="attribute_exists(pk)", names={"#email": "email"}, return_values="NONE")
-        except store.ConditionFailed:
-            continue  # gone meanwhile: nothing left to erase
+        privacy.forget_owner(item)
     return len(items)

@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
+from clubflow.table import format_table
 
 CHUNK = 1024 * 1024
 
@@ -123,10 +124,9 @@ def list_slides(args: argparse.Namespace) -> int:
     if not report["files"]:
         print("No files yet: add one with `clubflow slides upload EVENT_ID FILE`.", file=sys.stderr)
         return 0
-    print(f"{'FILE_ID':<14}{'STATUS':<9}{'DOWNLOADS':>9}  {'SIZE':>10}  NAME")
-    for item in report["files"]:
-        print(f"{item['file_id']:<14}{item['status']:<9}{item['downloads']:>9}  "
-              f"{item['size']:>10}  {item['filename']}")
+    rows = [(item["file_id"], item["status"], item["downloads"], item["size"], item["filename"])
+            for item in report["files"]]
+    print(format_table(("FILE ID", "STATUS", "DOWNLOADS", "SIZE", "NAME"), rows, right=(2, 3)))
     totals = report["totals"]
     print(f"{totals['downloads']} downloads by {totals['people']} people; "
           f"policy: {report['slide_policy']}.", file=sys.stderr)
