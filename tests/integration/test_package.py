@@ -79,6 +79,7 @@ def test_template_passes_cfn_lint(built: Package) -> None:
 def test_zip_holds_the_app_and_its_templates(zip_names: set[str]) -> None:
     assert {"app.py", "chalicelib/__init__.py", "chalicelib/templates/pages/event.html"} <= zip_names
     assert any(name.startswith("jinja2/") for name in zip_names)
+    assert any(name.startswith("icalendar/") for name in zip_names)
 
 
 def test_zip_holds_no_tooling_tests_or_runtime_provided_sdk(zip_names: set[str]) -> None:
@@ -96,13 +97,8 @@ def test_every_handler_is_in_the_zip(template: dict[str, Any], zip_names: set[st
         assert f"{module}.py" in zip_names, f"{name}'s handler module {module}.py is not bundled"
 
 
-@pytest.mark.skipif(
-    (sys.platform, platform.machine()) != ("linux", "x86_64"),
-    reason="the zip holds Linux x86_64 wheels, as Lambda runs them",
-)
-def test_app_imports_from_the_zip_with_only_what_lambda_provides(
-    built: Package, tmp_path: Path,
-) -> None:
+def _run_as_lambda(built: Package, tmp_path: Path, probe: str) -> subprocess.CompletedProcess[str]:
+    """Run `probe` on the unpacked zip with only what the Lambda runtime adds to it."""
     unpacked = tmp_path / "task"
     with zipfile.ZipFile(built.zip_path) as bundle:
         bundle.extractall(unpacked)
@@ -115,19 +111,48 @@ def test_app_imports_from_the_zip_with_only_what_lambda_provides(
         source = source.parent if source.name == "__init__.py" else source
         (runtime / source.name).symlink_to(source)
     # -I -S: no site-packages, no PYTHONPATH; only the zip and the runtime's SDK, as in Lambda.
-    probe = (
-        "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import app; "
-        "from chalicelib.core import organiser_auth; "
-        "print(sorted(m for m in ('moto', 'pytest', 'clubflow') if m in sys.modules))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", probe, str(unpacked), str(runtime)],
+    return subprocess.run(
+        [sys.executable, "-I", "-S", "-c", "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; " + probe,
+         str(unpacked), str(runtime)],
         capture_output=True, text=True, timeout=60, check=False,
         env={"AWS_DEFAULT_REGION": "eu-west-2", "POWERTOOLS_TRACE_DISABLED": "true"},
     )
 
+
+LAMBDA_ONLY = pytest.mark.skipif(
+    (sys.platform, platform.machine()) != ("linux", "x86_64"),
+    reason="the zip holds Linux x86_64 wheels, as Lambda runs them",
+)
+
+
+@LAMBDA_ONLY
+def test_app_imports_from_the_zip_with_only_what_lambda_provides(
+    built: Package, tmp_path: Path,
+) -> None:
+    # The API function loads neither tooling nor what only the workers need (cold start).
+    result = _run_as_lambda(built, tmp_path, (
+        "import app; from chalicelib.core import organiser_auth; "
+        "print(sorted(m for m in ('moto', 'pytest', 'clubflow', 'icalendar', "
+        "'aws_lambda_powertools.utilities.batch') if m in sys.modules))"
+    ))
+
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
+
+
+@LAMBDA_ONLY
+def test_the_mail_worker_builds_an_invite_from_the_zip(built: Package, tmp_path: Path) -> None:
+    result = _run_as_lambda(built, tmp_path, (
+        "from datetime import UTC, datetime; from chalicelib.registration import invite as ics; "
+        "at = datetime(2030, 3, 9, 10, tzinfo=UTC); "
+        "sys.stdout.write(ics.build(ics.Invite('u@clubflow', ics.REQUEST, 0, 'Event 48', at, at, "
+        "'Europe/London', 'Hall', 'Hosted', '', 'CofEe Club', 'club@example.com', 'Ada', "
+        "'ada@example.com', at)).decode())"
+    ))
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "DTSTART;TZID=Europe/London:20300309T100000" in result.stdout.splitlines()
+    assert "TZID:Europe/London" in result.stdout.splitlines()
 
 
 def test_every_sqs_consumer_reads_a_queue_of_the_stack_and_reports_batch_failures(

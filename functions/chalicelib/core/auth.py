@@ -6,14 +6,13 @@ by API Gateway itself (401), a wrong or revoked one gets an empty policy (403).
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from chalice import AuthResponse
 from chalice.app import AuthRequest
 
-from chalicelib.core import clock, keys, store
+from chalicelib.core import clock, hashing, keys, store
 
 KEY_PREFIX = "cfk_"
 # API Gateway caches an authorizer's answer per key; keep it short so a revoked key stops
@@ -29,14 +28,10 @@ class Organiser:
     revoked: bool
 
 
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def add_organiser(email: str, raw_key: str | None = None) -> tuple[str, Organiser]:
     """Create a key for `email`; return the raw key (to show once) and its record."""
     raw = raw_key or KEY_PREFIX + secrets.token_urlsafe(32)
-    digest = _hash(raw)
+    digest = hashing.digest(raw)
     created = clock.iso(clock.now())
     store.put({
         **keys.organiser_key(digest),
@@ -71,7 +66,7 @@ def organiser_for(raw: str) -> str | None:
     """The organiser's email if `raw` is a live key."""
     if not raw.startswith(KEY_PREFIX) or len(raw) > 100:
         return None
-    item = store.get(keys.organiser_key(_hash(raw)))
+    item = store.get(keys.organiser_key(hashing.digest(raw)))
     if not item or item.get("revoked"):
         return None
     return str(item["email"])

@@ -253,7 +253,9 @@ def person_topics(what: str, topic_id: str) -> str:
     return f"TOPICS#{what}#{topic_id}"
 
 
-IDEMPOTENCY_PK_PREFIX = "idempotency#"
+def idempotency_record(idempotency_key: str) -> Key:
+    """A worker's record that an action ran: its own partition, so no send shares a hot one."""
+    return {"pk": f"idempotency#{idempotency_key}", "sk": "IDEMPOTENCY"}
 
 
 # --- one person's items, across capabilities (export, erase) -----------------------------------

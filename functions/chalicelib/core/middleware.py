@@ -1,14 +1,16 @@
-"""Middleware for every invocation: correlation ids in the logs, metrics, safe headers."""
+"""Middleware for every API request: correlation ids in the logs, metrics, safe headers.
+
+SQS consumers get theirs in core/workers.py: app-level middleware never reaches a deployed
+worker (Chalice gives each its own handler module, aws/chalice#1566)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from chalice import Chalice, Response
-from chalice.app import Request, SQSEvent
+from chalice.app import Request
 
-from chalicelib.core.observability import logger, metrics, tracer
+from chalicelib.core.observability import count, logger
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -35,27 +37,6 @@ def install(app: Chalice) -> None:
             extra={"method": event.method, "route": context.get("resourcePath"),
                    "status": response.status_code},
         )
-        _count("Requests", status=response.status_code)
+        server_error = {"ServerErrors": 1} if response.status_code >= 500 else {}
+        count({"Requests": 1, **server_error})
         return response
-
-    @app.middleware("sqs")
-    def observe_batch(event: SQSEvent, get_response: Callable[[SQSEvent], Any]) -> Any:
-        records = event.to_dict().get("Records", [])
-        logger.append_keys(correlation_id=records[0].get("messageId") if records else None)
-        with tracer().provider.in_subsegment("## consume") as subsegment:
-            subsegment.put_annotation("records", str(len(records)))
-            result = get_response(event)
-        failures = len((result or {}).get("batchItemFailures", []))
-        _count("RecordsFailed", value=failures)
-        return result
-
-
-def _count(name: str, value: int = 1, status: int | None = None) -> None:
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    recorder = metrics()
-    recorder.add_metric(name=name, unit=MetricUnit.Count, value=value)
-    if status is not None and status >= 500:
-        recorder.add_metric(name="ServerErrors", unit=MetricUnit.Count, value=1)
-    # One EMF line per invocation; Chalice has no handler decorator to flush for us.
-    recorder.flush_metrics()

@@ -32,3 +32,16 @@ def tracer() -> Tracer:
     from aws_lambda_powertools import Tracer
 
     return Tracer(service=SERVICE)
+
+
+def count(values: dict[str, int]) -> None:
+    """Add these counts to the metrics and flush them as one EMF line.
+
+    Chalice has no handler decorator that would flush for us, so each call flushes.
+    """
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    recorder = metrics()
+    for name, value in values.items():
+        recorder.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    recorder.flush_metrics()

@@ -1,18 +1,13 @@
 """Hourly limits on requests that send email to whatever address was typed, so a public form
 cannot be used to flood an inbox. Each limit is a plain conditional counter with a TTL (not one
-transaction: a busy shared counter would make concurrent transactions conflict)."""
+transaction: a busy shared counter would make concurrent transactions conflict). An address is
+counted by its `hashing.email_digest`, so strangers' addresses are not stored in the clear."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from chalicelib.core import clock, keys, store
-
-
-def hashed(email: str) -> str:
-    """Addresses are counted as hashes: strangers' addresses are not stored in the clear."""
-    return hashlib.sha256(email.encode()).hexdigest()
 
 
 def within_hourly_limits(limits: list[tuple[str, str, int]]) -> bool:

@@ -7,13 +7,12 @@ and wrong-purpose tokens are indistinguishable to callers: all give None.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.core import clock, keys, store
+from chalicelib.core import clock, hashing, keys, store
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class Token:
 
 
 def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hashing.digest(raw)
 
 
 def issue_token(purpose: str, data: dict[str, Any], *, ttl: timedelta,

@@ -9,13 +9,12 @@ same status again) sends nothing.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.core import auth, bus, clock, keys, mail, rate_limits, store
+from chalicelib.core import auth, bus, clock, hashing, keys, mail, rate_limits, store
 from chalicelib.core.observability import logger
 from chalicelib.nominations.forms import Decision, HostNomination, one_line
 
@@ -53,7 +52,7 @@ def nominate_host(nomination: HostNomination) -> str | None:
     """
     if not rate_limits.within_hourly_limits([
         # Acknowledgements go to whatever address is typed, and every nomination notifies the organisers.
-        ("nominations-email", rate_limits.hashed(nomination.email), NOMINATIONS_PER_EMAIL_PER_HOUR),
+        ("nominations-email", hashing.email_digest(nomination.email), NOMINATIONS_PER_EMAIL_PER_HOUR),
         ("nominations", "all", NOMINATIONS_PER_HOUR),
     ]):
         logger.info("host nomination dropped: rate limit")
@@ -101,7 +100,7 @@ def nominate_host(nomination: HostNomination) -> str | None:
 
 def _fingerprint(nomination: HostNomination) -> str:
     organisation = " ".join(nomination.organisation.casefold().split())
-    return hashlib.sha256(f"{nomination.email}\n{organisation}".encode()).hexdigest()
+    return hashing.digest(nomination.email, organisation)
 
 
 # --- organisers: review and decide ------------------------------------------------------------

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.core import clock, keys, rate_limits, store
+from chalicelib.core import clock, hashing, keys, store
 from chalicelib.core.observability import logger
 from chalicelib.nominations import service as nominations
 from chalicelib.polls import service as polls
@@ -95,4 +95,4 @@ def _audit(action: str, email: str, organiser: str, **extra: Any) -> None:
     # The log names the person only by a hash: the log must not undo an erasure.
     logger.info("person data %s", action, extra={
         "audit": True, "action": f"people.{action}", "organiser": organiser,
-        "person": rate_limits.hashed(email), **extra})
+        "person": hashing.email_digest(email), **extra})

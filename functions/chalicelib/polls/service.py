@@ -8,7 +8,6 @@ therefore the database's rule, whatever the page or the network does.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import secrets
 import time
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.core import clock, keys, privacy, store, tokens
+from chalicelib.core import clock, hashing, keys, privacy, store, tokens
 from chalicelib.events import service as events
 from chalicelib.polls import results
 from chalicelib.polls.forms import Answer, NewPoll
@@ -177,7 +176,7 @@ def my_answers(polls: list[dict[str, Any]], email: str) -> dict[str, Answer]:
     """The person's answers to these polls, by poll id."""
     answers: dict[str, Answer] = {}
     for poll in polls:
-        vote = store.get(keys.poll_vote(poll["poll_id"], _voter(email)))
+        vote = store.get(keys.poll_vote(poll["poll_id"], hashing.email_digest(email)))
         if vote is not None:
             answers[poll["poll_id"]] = vote["answer"]
     return answers
@@ -212,7 +211,7 @@ def cast_vote(poll: Mapping[str, Any], email: str, answer: Answer) -> str:
             "ExpressionAttributeNames": {"#status": "status"},
             "ExpressionAttributeValues": {":open": OPEN}}},
         {"Put": {
-            "Item": {**keys.poll_vote(poll_id, _voter(email)),
+            "Item": {**keys.poll_vote(poll_id, hashing.email_digest(email)),
                      **keys.person(email, keys.person_polls("vote", poll_id)),
                      "poll_id": poll_id, "event_id": poll["event_id"], "email": email,
                      "answer": answer, "voted_at": clock.iso(clock.now())},
@@ -237,11 +236,6 @@ def cast_vote(poll: Mapping[str, Any], email: str, answer: Answer) -> str:
             if cancelled.code(2) == REFUSED or attempt == ATTEMPTS:
                 raise
             time.sleep(random.uniform(0, 0.01 * 2**attempt))
-
-
-def _voter(email: str) -> str:
-    # The vote's key holds no address: erasing a person can drop it and keep their vote counted once.
-    return hashlib.sha256(email.encode()).hexdigest()
 
 
 # --- a person's data (export, erasure) --------------------------------------------------------

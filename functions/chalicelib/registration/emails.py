@@ -1,15 +1,17 @@
 """The emails a registration sends, each with a manage link and, where it gives or takes a
-place, a calendar invite."""
+place, a calendar invite: one table of mails (MAILS) and one function that sends any of them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 
 from chalicelib.core import clock, mail, tokens
 from chalicelib.core.settings import get_settings
-from chalicelib.registration.service import MANAGE_PURPOSE
+from chalicelib.registration import invite as ics
+from chalicelib.registration.service import CONFIRMED, MANAGE_PURPOSE, WAITLISTED, position
 
 EN_DASH = "\u2013"  # the club writes "Event 48 <en dash> Communities of Practice"
 # Manage links keep working a while after the event (to look back at the registration).
@@ -36,19 +38,64 @@ def manage_link(event: dict[str, Any], record: dict[str, Any]) -> str:
     return f"{get_settings().public_base_url}/r/{raw}"
 
 
-def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
-           cancel: bool = False) -> mail.Attachment:
-    """The .ics for this person: REQUEST for a place, CANCEL when given up (same UID)."""
-    from chalicelib.registration import invite as ics
+@dataclass(frozen=True)
+class Mail:
+    """One email a registration sends: its template (emails/<template>.txt and .html), the
+    subject before the event's title, and the calendar file it may carry."""
 
+    subject: str
+    invite: str | None = None  # ics.REQUEST or ics.CANCEL
+
+
+MAILS = {
+    "registration_confirmed": Mail("You're registered", invite=ics.REQUEST),
+    "registration_waitlisted": Mail("You're on the waiting list"),
+    "registration_repeated": Mail("You're already registered", invite=ics.REQUEST),
+    "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST),
+    "registration_cancelled": Mail("Registration cancelled", invite=ics.CANCEL),
+    "registration_reminder": Mail("See you soon"),
+}
+
+
+def send(template: str, event: dict[str, Any], record: dict[str, Any],
+         detail: dict[str, Any]) -> str:
+    """Send the registration email `template` (a key of MAILS) to `record`'s person; return the
+    SES message id. `detail` is the domain event that asked for it."""
+    spec = MAILS[template]
+    link = manage_link(event, record)
+    status = record.get("status")
+    return mail.send(mail.Email(
+        to=record["email"],
+        subject=_subject(f"{spec.subject}: {event_title(event)}"),
+        template=template,
+        context={"event": event, "title": event_title(event), "person": record, "manage_url": link,
+                 "status": status, "previous_status": detail.get("previous_status"),
+                 "position": position(record) if status == WAITLISTED else None},
+        attachments=_attachments(spec, event, record, detail, link),
+    ))
+
+
+def _attachments(spec: Mail, event: dict[str, Any], record: dict[str, Any], detail: dict[str, Any],
+                 link: str) -> list[mail.Attachment]:
+    # A REQUEST goes to whoever holds a place, a CANCEL to whoever held one until now.
+    held = detail.get("previous_status") if spec.invite == ics.CANCEL else record.get("status")
+    if spec.invite is None or held != CONFIRMED:
+        return []
+    return [invite(event, record, link, method=spec.invite)]
+
+
+def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
+           method: str = ics.REQUEST) -> mail.Attachment:
+    """The .ics for this person: REQUEST for a place, CANCEL when given up (same UID)."""
     organiser_name, organiser_email = parseaddr(get_settings().mail_from)
     description = (
         f"{event_title(event)}, hosted by {event['host']}.\n"
         f"Change or cancel your registration: {manage_url}"
     )
+    cancel = method == ics.CANCEL
     data = ics.build(ics.Invite(
         uid=f"{record['registration_id']}@clubflow",
-        method=ics.CANCEL if cancel else ics.REQUEST,
+        method=method,
         # The cancellation must outrank the invite it replaces.
         sequence=1 if cancel else 0,
         title=event_title(event),
@@ -64,57 +111,5 @@ def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
         attendee_email=record["email"],
         stamp=clock.now(),
     ))
-    method = "CANCEL" if cancel else "REQUEST"
     return mail.Attachment("cancel.ics" if cancel else "invite.ics",
                            f"text/calendar; method={method}; charset=UTF-8", data)
-
-
-def _send(template: str, subject: str, event: dict[str, Any], record: dict[str, Any],
-          manage_url: str, attachments: list[mail.Attachment] | None = None,
-          **context: Any) -> str:
-    return mail.send(mail.Email(
-        to=record["email"],
-        subject=_subject(subject),
-        template=template,
-        context={"event": event, "title": event_title(event), "person": record,
-                 "manage_url": manage_url, **context},
-        attachments=attachments or [],
-    ))
-
-
-def send_confirmed(event: dict[str, Any], record: dict[str, Any]) -> str:
-    link = manage_link(event, record)
-    return _send("registration_confirmed", f"You're registered: {event_title(event)}",
-                 event, record, link, [invite(event, record, link)])
-
-
-def send_waitlisted(event: dict[str, Any], record: dict[str, Any], position: int) -> str:
-    link = manage_link(event, record)
-    return _send("registration_waitlisted", f"You're on the waiting list: {event_title(event)}",
-                 event, record, link, position=position)
-
-
-def send_repeated(event: dict[str, Any], record: dict[str, Any], position: int | None) -> str:
-    link = manage_link(event, record)
-    confirmed = record.get("status") == "confirmed"
-    return _send("registration_repeated", f"You're already registered: {event_title(event)}",
-                 event, record, link, [invite(event, record, link)] if confirmed else [],
-                 position=position, status=record.get("status"))
-
-
-def send_promoted(event: dict[str, Any], record: dict[str, Any]) -> str:
-    link = manage_link(event, record)
-    return _send("waitlist_promoted", f"A place has come up, you're registered: {event_title(event)}",
-                 event, record, link, [invite(event, record, link)])
-
-
-def send_cancelled(event: dict[str, Any], record: dict[str, Any], previous_status: str) -> str:
-    link = manage_link(event, record)
-    attachments = [invite(event, record, link, cancel=True)] if previous_status == "confirmed" else []
-    return _send("registration_cancelled", f"Registration cancelled: {event_title(event)}",
-                 event, record, link, attachments, previous_status=previous_status)
-
-
-def send_reminder(event: dict[str, Any], record: dict[str, Any]) -> str:
-    link = manage_link(event, record)
-    return _send("registration_reminder", f"See you soon: {event_title(event)}", event, record, link)

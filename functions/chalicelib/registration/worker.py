@@ -1,7 +1,8 @@
 """Registration workers, fed by SQS from the bus.
 
 `send_registration_mail` emails each outcome (confirmed, waiting, repeated, promoted,
-cancelled, reminder); every send runs once per domain event however often it is delivered.
+cancelled, reminder) as OUTCOMES says; every send runs once per domain event however often it
+is delivered.
 `follow_event_changes` keeps reminders in step with the event's start, fills places when
 capacity grows, and fans a due reminder out to each confirmed attendee.
 """
@@ -9,6 +10,7 @@ capacity grows, and fans a due reminder out to each confirmed attendee.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from chalice import Blueprint
@@ -21,26 +23,53 @@ from chalicelib.registration import emails, reminders, service
 
 blueprint = Blueprint(__name__)
 
-# Chalice needs a queue here; stacks/app.yaml wires the real one to each consumer.
-PLACEHOLDER_QUEUE = "arn:aws:sqs:eu-west-2:000000000000:placeholder"
-
 Detail = dict[str, Any]
-Record = dict[str, Any]
 
 
-@blueprint.on_sqs_message(queue_arn=PLACEHOLDER_QUEUE, name="send_registration_mail", batch_size=10)
+def _by_registration(detail: Detail) -> dict[str, Any]:
+    return {"registration_id": detail["registration_id"]}
+
+
+def _by_registration_and_hour(detail: Detail) -> dict[str, Any]:
+    # At most one reminder of the manage link an hour, so a stranger cannot flood an inbox.
+    return {"registration_id": detail["registration_id"], "hour": detail["requested_at"][:13]}
+
+
+def _by_registration_and_start(detail: Detail) -> dict[str, Any]:
+    # A moved event reminds again at its new start.
+    return {"registration_id": detail["registration_id"], "starts_at": detail["starts_at"]}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a registration outcome sends: a mail of emails.MAILS (also the name its sends are
+    kept once under), the statuses the registration must still have for it to go, and what
+    makes two deliveries the same send."""
+
+    mail: str
+    wanted: frozenset[str]
+    key: Callable[[Detail], dict[str, Any]] = _by_registration
+
+
+_PLACE = frozenset({service.CONFIRMED})
+OUTCOMES = {
+    "RegistrationConfirmed": Outcome("registration_confirmed", _PLACE),
+    "RegistrationWaitlisted": Outcome("registration_waitlisted", frozenset({service.WAITLISTED})),
+    "RegistrationRepeated": Outcome("registration_repeated",
+                                    frozenset({service.CONFIRMED, service.WAITLISTED}),
+                                    key=_by_registration_and_hour),
+    "WaitlistPromoted": Outcome("waitlist_promoted", _PLACE),
+    "RegistrationCancelled": Outcome("registration_cancelled", frozenset({service.CANCELLED})),
+    "ReminderDue": Outcome("registration_reminder", _PLACE, key=_by_registration_and_start),
+}
+
+
+@blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE, name="send_registration_mail", batch_size=10)
 def send_registration_mail(event: SQSEvent) -> dict[str, Any]:
-    return workers.consume(event, {
-        "RegistrationConfirmed": on_confirmed,
-        "RegistrationWaitlisted": on_waitlisted,
-        "RegistrationRepeated": on_repeated,
-        "WaitlistPromoted": on_promoted,
-        "RegistrationCancelled": on_cancelled,
-        "ReminderDue": on_reminder_due,
-    })
+    return workers.consume(event, dict.fromkeys(OUTCOMES, send_outcome))
 
 
-@blueprint.on_sqs_message(queue_arn=PLACEHOLDER_QUEUE, name="follow_event_changes", batch_size=10)
+@blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE, name="follow_event_changes", batch_size=10)
 def follow_event_changes(event: SQSEvent) -> dict[str, Any]:
     return workers.consume(event, {
         "EventScheduled": on_event_scheduled,
@@ -49,61 +78,23 @@ def follow_event_changes(event: SQSEvent) -> dict[str, Any]:
     })
 
 
-def _send_once(name: str, detail: Detail, key: dict[str, Any], wanted: set[str],
-               send: Callable[[Record, Record], str]) -> None:
-    """Send at most once per key, and only if the registration is still what the mail says."""
+def send_outcome(detail_type: str, detail: Detail) -> None:
+    """Send the outcome's mail at most once, and only if the registration is still what it says."""
+    outcome = OUTCOMES[detail_type]
 
     def deliver(_: dict[str, Any]) -> str:
         event = events.get_event(detail["event_id"])
         record = service.get_registration(detail["event_id"], detail["email"])
         if event is None or record is None or record.get("registration_id") != detail["registration_id"]:
-            logger.info("registration gone; nothing to send", extra={"mail": name})
+            logger.info("registration gone; nothing to send", extra={"mail": outcome.mail})
             return ""
-        if record.get("status") not in wanted:
+        if record.get("status") not in outcome.wanted:
             # Overtaken (e.g. promoted before the waiting-list mail went): the later mail says it.
-            logger.info("registration changed; mail skipped", extra={"mail": name})
+            logger.info("registration changed; mail skipped", extra={"mail": outcome.mail})
             return ""
-        return send(event, record)
+        return emails.send(outcome.mail, event, record, detail)
 
-    workers.once(name, {"mail": name, **key}, deliver)
-
-
-def on_confirmed(_: str, detail: Detail) -> None:
-    _send_once("registration_confirmed", detail, {"registration_id": detail["registration_id"]},
-               {service.CONFIRMED}, emails.send_confirmed)
-
-
-def on_waitlisted(_: str, detail: Detail) -> None:
-    _send_once("registration_waitlisted", detail, {"registration_id": detail["registration_id"]},
-               {service.WAITLISTED},
-               lambda event, record: emails.send_waitlisted(event, record, service.position(record)))
-
-
-def on_repeated(_: str, detail: Detail) -> None:
-    # At most one reminder of the manage link an hour, so a stranger cannot flood an inbox.
-    key = {"registration_id": detail["registration_id"], "hour": detail["requested_at"][:13]}
-
-    def send(event: Record, record: Record) -> str:
-        waiting = record.get("status") == service.WAITLISTED
-        return emails.send_repeated(event, record, service.position(record) if waiting else None)
-
-    _send_once("registration_repeated", detail, key, {service.CONFIRMED, service.WAITLISTED}, send)
-
-
-def on_promoted(_: str, detail: Detail) -> None:
-    _send_once("waitlist_promoted", detail, {"registration_id": detail["registration_id"]},
-               {service.CONFIRMED}, emails.send_promoted)
-
-
-def on_cancelled(_: str, detail: Detail) -> None:
-    _send_once("registration_cancelled", detail, {"registration_id": detail["registration_id"]},
-               {service.CANCELLED},
-               lambda event, record: emails.send_cancelled(event, record, detail["previous_status"]))
-
-
-def on_reminder_due(_: str, detail: Detail) -> None:
-    key = {"registration_id": detail["registration_id"], "starts_at": detail["starts_at"]}
-    _send_once("registration_reminder", detail, key, {service.CONFIRMED}, emails.send_reminder)
+    workers.once(outcome.mail, outcome.key(detail), deliver)
 
 
 def on_event_scheduled(_: str, detail: Detail) -> None:

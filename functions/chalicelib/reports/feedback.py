@@ -12,6 +12,7 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import SQSEvent
 
+from chalicelib.core import workers
 from chalicelib.core.observability import logger
 from chalicelib.reports import suppression
 
@@ -60,12 +61,9 @@ def _suppress_all(addresses: list[str], reason: str, feedback_id: Any) -> list[s
     return newly
 
 
-@blueprint.on_sqs_message(queue_arn="arn:aws:sqs:eu-west-2:000000000000:placeholder",
+@blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE,
                           name="record_mail_feedback", batch_size=10)
 def record_mail_feedback(event: SQSEvent) -> dict[str, Any]:
-    # Imported here so the API function does not load the batch machinery at cold start.
-    from chalicelib.core import workers
-
     def on_bounced(_: str, detail: Detail) -> None:
         record_bounce(detail)
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core import aws, bus, clock, keys, mail, rate_limits, store, tokens
+from chalicelib.core import aws, bus, clock, hashing, keys, mail, rate_limits, store, tokens
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.events import service as events
@@ -165,7 +165,7 @@ def request_slides(event: dict[str, Any], request: SlideRequest) -> None:
         logger.info("slide request dropped: honeypot filled", extra={"event_id": event["event_id"]})
         return
     if not rate_limits.within_hourly_limits([
-        ("slides-email", rate_limits.hashed(request.email), REQUESTS_PER_EMAIL_PER_HOUR),
+        ("slides-email", hashing.email_digest(request.email), REQUESTS_PER_EMAIL_PER_HOUR),
         ("slides-event", event["event_id"], REQUESTS_PER_EVENT_PER_HOUR),
     ]):
         logger.info("slide request dropped: rate limit", extra={"event_id": event["event_id"]})

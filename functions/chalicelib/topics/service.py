@@ -8,7 +8,6 @@ transaction that moves the topic's count and its place in the listing.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import secrets
 import time
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.core import bus, clock, keys, mail, privacy, rate_limits, store, tokens
+from chalicelib.core import bus, clock, hashing, keys, mail, privacy, rate_limits, store, tokens
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.topics.forms import TopicSuggestion, VoteRequest
@@ -128,7 +127,7 @@ def send_vote_confirmation(detail: dict[str, Any]) -> bool:
     """Email the voter the link that counts their vote; nothing if it already counts."""
     topic = listed_topic(detail["topic_id"])
     email = detail["email"]
-    if topic is None or store.get(keys.topic_vote(topic["topic_id"], _voter(email))) is not None:
+    if topic is None or store.get(keys.topic_vote(topic["topic_id"], hashing.email_digest(email))) is not None:
         return False
     raw = tokens.issue_token(CONFIRM_VOTE, {"topic_id": topic["topic_id"], "email": email},
                              ttl=timedelta(days=LINK_DAYS), max_uses=1)
@@ -196,7 +195,7 @@ def confirm_vote(topic_id: str, email: str) -> dict[str, Any] | None:
     The vote item (absent before) and the topic's new count go in one transaction, on the
     condition that the count is still the one read, so neither a repeat nor a race counts twice.
     """
-    voter = _voter(email)
+    voter = hashing.email_digest(email)
     for attempt in range(ATTEMPTS):
         topic = listed_topic(topic_id)
         if topic is None:
@@ -237,14 +236,9 @@ def _listing_values(votes: int, confirmed_at: str, topic_id: str) -> dict[str, s
 def _within_rate_limits(email: str) -> bool:
     # Every request emails whatever address was typed: cap each address, and everyone together.
     return rate_limits.within_hourly_limits([
-        ("topics-email", _voter(email), REQUESTS_PER_EMAIL_PER_HOUR),
+        ("topics-email", hashing.email_digest(email), REQUESTS_PER_EMAIL_PER_HOUR),
         ("topics", "all", REQUESTS_PER_HOUR),
     ])
-
-
-def _voter(email: str) -> str:
-    # The vote's key holds no address: erasing a person can drop it and keep their vote counted once.
-    return hashlib.sha256(email.encode()).hexdigest()
 
 
 # --- a person's data (export, erasure) --------------------------------------------------------

@@ -7,14 +7,15 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import SQSEvent
 
+from chalicelib.core import workers
+
 blueprint = Blueprint(__name__)
 
 
-@blueprint.on_sqs_message(queue_arn="arn:aws:sqs:eu-west-2:000000000000:placeholder",
+@blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE,
                           name="send_topic_links", batch_size=10)
 def send_topic_links(event: SQSEvent) -> dict[str, Any]:
-    # Imported here so the API function does not load the batch machinery at cold start.
-    from chalicelib.core import workers
+    # Imported here: the API function imports this module but never runs a consumer.
     from chalicelib.topics import service
 
     def suggested(detail_type: str, detail: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ end). It also fires Scheduler `at(...)` schedules that are due, as Scheduler wou
 from __future__ import annotations
 
 import json
+import logging
 import time
 import uuid
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from chalice.utils import to_cfn_resource_name
 from clubflow.dev.resources import Deployed
 
 BATCH_SIZE = 10
+
+log = logging.getLogger("clubflow.dev.pump")
 
 
 class LocalContext:
@@ -114,6 +117,8 @@ class Pump:
             result = handler(event, LocalContext(consumer.name)) or {}
             failed_ids = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         except Exception:
+            # As Lambda would: the whole batch goes back, and the reason reaches the log.
+            log.exception("%s failed its whole batch of %d", consumer.name, len(messages))
             failed_ids = {m["MessageId"] for m in messages}
         for message in messages:
             if message["MessageId"] in failed_ids:
