@@ -9,21 +9,11 @@ from typing import Any
 
 from chalicelib.core import clock, mail, tokens
 from chalicelib.core.settings import get_settings
+from chalicelib.core.text import display_title
 from chalicelib.registration.service import MANAGE_PURPOSE
 
-EN_DASH = "\u2013"  # the club writes "Event 48 <en dash> Communities of Practice"
 # Manage links keep working a while after the event (to look back at the registration).
 MANAGE_DAYS_AFTER = timedelta(days=14)
-
-
-def event_title(event: dict[str, Any]) -> str:
-    title = str(event["title"])
-    return f"Event {event['number']} {EN_DASH} {title}" if event.get("number") else title
-
-
-def _subject(text: str) -> str:
-    # Titles come from people; a line break in a header would end it.
-    return " ".join(text.split())
 
 
 def manage_link(event: dict[str, Any], record: dict[str, Any]) -> str:
@@ -43,7 +33,7 @@ def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
 
     organiser_name, organiser_email = parseaddr(get_settings().mail_from)
     description = (
-        f"{event_title(event)}, hosted by {event['host']}.\n"
+        f"{display_title(event)}, hosted by {event['host']}.\n"
         f"Change or cancel your registration: {manage_url}"
     )
     data = ics.build(ics.Invite(
@@ -51,7 +41,7 @@ def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
         method=ics.CANCEL if cancel else ics.REQUEST,
         # The cancellation must outrank the invite it replaces.
         sequence=1 if cancel else 0,
-        title=event_title(event),
+        title=display_title(event),
         starts_at=clock.parse(event["starts_at"]),
         ends_at=clock.parse(event["ends_at"]),
         timezone=event["timezone"],
@@ -74,9 +64,9 @@ def _send(template: str, subject: str, event: dict[str, Any], record: dict[str, 
           **context: Any) -> str:
     return mail.send(mail.Email(
         to=record["email"],
-        subject=_subject(subject),
+        subject=subject,
         template=template,
-        context={"event": event, "title": event_title(event), "person": record,
+        context={"event": event, "title": display_title(event), "person": record,
                  "manage_url": manage_url, **context},
         attachments=attachments or [],
     ))
@@ -84,37 +74,37 @@ def _send(template: str, subject: str, event: dict[str, Any], record: dict[str, 
 
 def send_confirmed(event: dict[str, Any], record: dict[str, Any]) -> str:
     link = manage_link(event, record)
-    return _send("registration_confirmed", f"You're registered: {event_title(event)}",
+    return _send("registration_confirmed", f"You're registered: {display_title(event)}",
                  event, record, link, [invite(event, record, link)])
 
 
 def send_waitlisted(event: dict[str, Any], record: dict[str, Any], position: int) -> str:
     link = manage_link(event, record)
-    return _send("registration_waitlisted", f"You're on the waiting list: {event_title(event)}",
+    return _send("registration_waitlisted", f"You're on the waiting list: {display_title(event)}",
                  event, record, link, position=position)
 
 
 def send_repeated(event: dict[str, Any], record: dict[str, Any], position: int | None) -> str:
     link = manage_link(event, record)
     confirmed = record.get("status") == "confirmed"
-    return _send("registration_repeated", f"You're already registered: {event_title(event)}",
+    return _send("registration_repeated", f"You're already registered: {display_title(event)}",
                  event, record, link, [invite(event, record, link)] if confirmed else [],
                  position=position, status=record.get("status"))
 
 
 def send_promoted(event: dict[str, Any], record: dict[str, Any]) -> str:
     link = manage_link(event, record)
-    return _send("waitlist_promoted", f"A place has come up, you're registered: {event_title(event)}",
+    return _send("waitlist_promoted", f"A place has come up, you're registered: {display_title(event)}",
                  event, record, link, [invite(event, record, link)])
 
 
 def send_cancelled(event: dict[str, Any], record: dict[str, Any], previous_status: str) -> str:
     link = manage_link(event, record)
     attachments = [invite(event, record, link, cancel=True)] if previous_status == "confirmed" else []
-    return _send("registration_cancelled", f"Registration cancelled: {event_title(event)}",
+    return _send("registration_cancelled", f"Registration cancelled: {display_title(event)}",
                  event, record, link, attachments, previous_status=previous_status)
 
 
 def send_reminder(event: dict[str, Any], record: dict[str, Any]) -> str:
     link = manage_link(event, record)
-    return _send("registration_reminder", f"See you soon: {event_title(event)}", event, record, link)
+    return _send("registration_reminder", f"See you soon: {display_title(event)}", event, record, link)
