@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from chalicelib.core.text import one_line
+
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
                  right: Sequence[int] = ()) -> str:
     """The rows under the header, two spaces between columns; columns in `right` (numbers)
     are right-aligned."""
-    cells = [[str(cell) for cell in header]] + [["" if c is None else str(c) for c in row] for row in rows]
+    # A row is one line, whatever a cell holds.
+    cells = [[str(cell) for cell in header]] + [["" if c is None else one_line(str(c)) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = []
     for row in cells:

@@ -11,6 +11,7 @@ from typing import Any
 
 from chalicelib.core import aws, render
 from chalicelib.core.settings import get_settings
+from chalicelib.core.text import one_line
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,16 @@ class Email:
 def build(message: Email) -> EmailMessage:
     """Render `emails/<template>.txt` and `.html` into a multipart MIME message."""
     settings = get_settings()
-    context = {**message.context, "subject": message.subject}
+    # Subjects are built from what people typed; a line break would end the header.
+    subject = one_line(message.subject)
+    context = {**message.context, "subject": subject}
     text = render.render(f"emails/{message.template}.txt", **context)
     html = render.render(f"emails/{message.template}.html", **context)
 
     mime = EmailMessage()
     mime["From"] = settings.mail_from
     mime["To"] = message.to
-    mime["Subject"] = message.subject
+    mime["Subject"] = subject
     mime["Date"] = formatdate(usegmt=True)
     mime["Message-ID"] = make_msgid(domain="clubflow")
     for name, value in message.headers.items():

@@ -41,6 +41,17 @@ def _local_time(value: str, zone: str, fmt: str = "%A %-d %B %Y, %H:%M") -> str:
 def environment() -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+    from chalicelib.core.text import display_title
+
+    class OptionalUndefined(StrictUndefined):
+        """An optional field left out is no attribute at all: `{% if item.field %}` is false,
+        while printing or looping over a missing field is still an error."""
+
+        __slots__ = ()
+
+        def __bool__(self) -> bool:  # type: ignore[override]
+            return False
+
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         # Plain-text emails (.txt) are not HTML-escaped; everything else is.
@@ -50,11 +61,12 @@ def environment() -> Environment:
             default=True,
             default_for_string=True,
         ),
-        undefined=StrictUndefined,
+        undefined=OptionalUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
     env.filters["local_time"] = _local_time
+    env.filters["display_title"] = display_title
     return env
 
 

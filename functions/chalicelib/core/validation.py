@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.core import clock
+from chalicelib.core.text import one_line, paragraphs
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 _EMAIL = re.compile(rf"^[^@\s<>\"'(),;:\\]+@{_LABEL}(?:\.{_LABEL})+$")
+_HALF_PAIR = re.compile("[\ud800-\udfff]")
 _TRUE = {"true", "on", "yes", "1"}
 _FALSE = {"false", "off", "no", "0", ""}
 
@@ -49,17 +52,38 @@ class Form:
         return value
 
     def text(self, name: str, label: str, *, required: bool = True, max_len: int = 200) -> str | None:
+        """Text exactly as typed but for blank space at either end: addresses, codes, file names,
+        which are checked, never rewritten. People's words are read with `line` or `paragraphs`."""
+        return self._read(name, label, required, max_len, str.strip)
+
+    def line(self, name: str, label: str, *, required: bool = True, max_len: int = 200) -> str | None:
+        """One line of text (a title, a name, a venue): line breaks and control characters
+        become single spaces."""
+        return self._read(name, label, required, max_len, one_line)
+
+    def paragraphs(self, name: str, label: str, *, required: bool = False,
+                   max_len: int = 2000) -> str | None:
+        """Multi-line text (a description, a message): line breaks kept, control characters gone."""
+        return self._read(name, label, required, max_len, paragraphs)
+
+    def _read(self, name: str, label: str, required: bool, max_len: int,
+              clean: Callable[[str], str]) -> str | None:
         raw = self._raw(name)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        value = clean(raw) if isinstance(raw, str) else raw
+        if value is None or value == "":
             self.values[name] = ""
             if required:
                 self.error(name, f"Enter {label}.")
             return None
-        if not isinstance(raw, str):
+        if not isinstance(value, str):
             self.error(name, f"{label.capitalize()} must be text.")
             return None
-        value = raw.strip()
-        self.values[name] = value
+        if _HALF_PAIR.search(value):
+            # JSON can carry half of a surrogate pair: no character, and it cannot be stored or shown.
+            self.values[name] = ""
+            self.error(name, f"{label.capitalize()} holds a character that is not text; type it again.")
+            return None
+        self.values[name] = raw.strip()
         if len(value) > max_len:
             self.error(name, f"Keep {label} to {max_len} characters or fewer.")
             return None

@@ -24,14 +24,14 @@ def _times(form: Form, zone: str | None, required: bool) -> dict[str, datetime |
 def read_new_event(data: dict[str, Any]) -> tuple[EventInput | None, dict[str, str]]:
     form = Form(data)
     form.unknown(EVENT_FIELDS)
-    title = form.text("title", "a title", max_len=150)
+    title = form.line("title", "a title", max_len=150)
     number = form.integer("number", "the event number", minimum=1, maximum=100_000, required=False)
     zone = form.timezone()
     times = _times(form, zone, required=True)
-    venue = form.text("venue", "the venue", max_len=300)
-    host = form.text("host", "the host organisation", max_len=150)
+    venue = form.line("venue", "the venue", max_len=300)
+    host = form.line("host", "the host organisation", max_len=150)
     capacity = form.integer("capacity", "the capacity", minimum=1, maximum=MAX_CAPACITY)
-    description = form.text("description", "a description", required=False, max_len=5000) or ""
+    description = form.paragraphs("description", "a description", max_len=5000) or ""
     policy = form.choice("slide_policy", "a slide policy", SLIDE_POLICIES, default="registered")
     _check_order(form, times)
     if not form.ok:
@@ -57,12 +57,12 @@ def read_changes(data: dict[str, Any], current: dict[str, Any]) -> tuple[dict[st
     if "timezone" in data and zone:
         changes["timezone"] = zone
     readers = {
-        "title": lambda: form.text("title", "a title", max_len=150),
+        "title": lambda: form.line("title", "a title", max_len=150),
         "number": lambda: form.integer("number", "the event number", minimum=1, maximum=100_000),
-        "venue": lambda: form.text("venue", "the venue", max_len=300),
-        "host": lambda: form.text("host", "the host organisation", max_len=150),
+        "venue": lambda: form.line("venue", "the venue", max_len=300),
+        "host": lambda: form.line("host", "the host organisation", max_len=150),
         "capacity": lambda: form.integer("capacity", "the capacity", minimum=1, maximum=MAX_CAPACITY),
-        "description": lambda: form.text("description", "a description", required=False, max_len=5000) or "",
+        "description": lambda: form.paragraphs("description", "a description", max_len=5000) or "",
         "slide_policy": lambda: form.choice("slide_policy", "a slide policy", SLIDE_POLICIES),
         "starts_at": lambda: form.moment("starts_at", "the start time", zone=zone),
         "ends_at": lambda: form.moment("ends_at", "the end time", zone=zone),

@@ -43,15 +43,6 @@ class Decision:
     message: str
 
 
-def one_line(value: str | None) -> str:
-    # Names travel into email subjects and headers: keep them on one line.
-    return " ".join((value or "").split())
-
-
-def _paragraphs(value: str | None) -> str:
-    return (value or "").replace("\r\n", "\n").strip()
-
-
 def _month(raw: str) -> str | None:
     wanted = raw.strip().lower()
     for month in MONTHS:
@@ -85,30 +76,30 @@ def read_nomination(data: dict[str, Any]) -> tuple[HostNomination | None, Form]:
     form = Form(data)
     form.unknown(FORM_FIELDS)
     kind = form.choice("kind", "the kind of nomination", KINDS, default="host")
-    organisation = form.text("organisation", "your organisation's name", max_len=150)
-    contact_name = form.text("contact_name", "your name", max_len=120)
+    organisation = form.line("organisation", "your organisation's name", max_len=150)
+    contact_name = form.line("contact_name", "your name", max_len=120)
     email = form.email()
-    city = form.text("city", "the town or city of the venue", max_len=80)
-    venue = form.text("venue", "the venue's name and address", max_len=300)
+    city = form.line("city", "the town or city of the venue", max_len=80)
+    venue = form.paragraphs("venue", "the venue's name and address", required=True, max_len=300)
     capacity = form.integer("capacity", "how many people the venue seats",
                             minimum=1, maximum=MAX_CAPACITY)
-    facilities = form.text("facilities", "the facilities", required=False, max_len=1000)
+    facilities = form.paragraphs("facilities", "the facilities", max_len=1000)
     months = read_months(form)
-    message = form.text("message", "your message", required=False, max_len=2000)
+    message = form.paragraphs("message", "your message", max_len=2000)
     if (not form.ok or kind is None or organisation is None or contact_name is None
             or email is None or city is None or venue is None or capacity is None):
         return None, form
     return HostNomination(
         kind=kind,
-        organisation=one_line(organisation),
-        contact_name=one_line(contact_name),
+        organisation=organisation,
+        contact_name=contact_name,
         email=email,
-        city=one_line(city),
-        venue=_paragraphs(venue),
+        city=city,
+        venue=venue,
         capacity=capacity,
-        facilities=_paragraphs(facilities),
+        facilities=facilities or "",
         preferred_months=months,
-        message=_paragraphs(message),
+        message=message or "",
     ), form
 
 
@@ -117,9 +108,9 @@ def read_decision(data: dict[str, Any]) -> tuple[Decision | None, dict[str, str]
     form = Form(data)
     form.unknown(DECISION_FIELDS)
     status = form.choice("status", "the decision", DECISIONS)
-    message = form.text("message", "the message", required=False, max_len=2000)
+    message = form.paragraphs("message", "the message", max_len=2000)
     if not form.ok or status is None:
         return None, form.errors
-    return Decision(status=status, message=_paragraphs(message)), {}
+    return Decision(status=status, message=message or ""), {}
 
 

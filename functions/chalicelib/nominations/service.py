@@ -16,7 +16,8 @@ from typing import Any
 
 from chalicelib.core import auth, bus, clock, hashing, keys, mail, rate_limits, store
 from chalicelib.core.observability import logger
-from chalicelib.nominations.forms import Decision, HostNomination, one_line
+from chalicelib.core.text import one_line
+from chalicelib.nominations.forms import Decision, HostNomination
 
 NOMINATION_RECEIVED = "NominationReceived"
 NOMINATION_DECIDED = "NominationDecided"
@@ -99,7 +100,7 @@ def nominate_host(nomination: HostNomination) -> str | None:
 
 
 def _fingerprint(nomination: HostNomination) -> str:
-    organisation = " ".join(nomination.organisation.casefold().split())
+    organisation = one_line(nomination.organisation).casefold()
     return hashing.digest(nomination.email, organisation)
 
 
@@ -172,7 +173,7 @@ def announce_nomination(nomination: dict[str, Any], organiser: str) -> None:
     """Tell one organiser about a new nomination, with everything needed to review it."""
     mail.send(mail.Email(
         to=organiser,
-        subject=f"New host nomination: {one_line(nomination['organisation'])}",
+        subject=f"New host nomination: {nomination['organisation']}",
         template="nomination_for_organisers",
         context={"nomination": nomination},
         headers={"Reply-To": nomination["email"]},

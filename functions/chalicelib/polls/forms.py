@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.core.text import one_line
 from chalicelib.core.validation import Form
 
 KINDS = ("single", "multiple", "rating")
@@ -67,7 +68,7 @@ def field_name(poll_id: str) -> str:
 def read_new_poll(data: dict[str, Any]) -> tuple[NewPoll | None, dict[str, str]]:
     form = Form(data)
     form.unknown(POLL_FIELDS)
-    question = form.text("question", "the question", max_len=MAX_QUESTION)
+    question = form.line("question", "the question", max_len=MAX_QUESTION)
     kind = form.choice("kind", "the kind of poll", KINDS)
     options: tuple[str, ...] = ()
     scale: Scale | None = None
@@ -94,7 +95,7 @@ def _read_options(form: Form, raw: Any) -> tuple[str, ...]:
     if not all(isinstance(option, str) for option in raw):
         form.error("options", "Give each option as text.")
         return ()
-    options = [" ".join(option.split()) for option in raw]
+    options = [one_line(option) for option in raw]
     if any(not option for option in options):
         form.error("options", "Remove the empty option, or give it some text.")
     elif any(len(option) > MAX_OPTION for option in options):
@@ -134,7 +135,7 @@ def _read_scale(form: Form, raw: Any) -> Scale | None:
     if not all(isinstance(label, str) for label in labels):
         form.error("scale", "Give the scale's labels as text, like \"poor\" and \"perfect\".")
         return None
-    low_label, high_label = (" ".join(label.split()) for label in labels)
+    low_label, high_label = (one_line(label) for label in labels)
     if max(len(low_label), len(high_label)) > MAX_LABEL:
         form.error("scale", f"Keep the scale's labels to {MAX_LABEL} characters or fewer.")
         return None

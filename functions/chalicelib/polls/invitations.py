@@ -16,6 +16,7 @@ from typing import Any
 from chalicelib.core import bus, clock, keys, mail, schedules, store
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
+from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.polls import service
 from chalicelib.registration import service as registrations
@@ -24,12 +25,6 @@ INVITATIONS_REQUESTED = "PollInvitationsRequested"
 INVITATION_DUE = "PollInvitationDue"
 LINK_DAYS = 30
 FAN_OUT_CHUNK = 100
-EN_DASH = "\N{EN DASH}"
-
-
-def event_title(event: dict[str, Any]) -> str:
-    title = " ".join(str(event["title"]).split())  # a line break would end a mail header
-    return f"Event {event['number']} {EN_DASH} {title}" if event.get("number") else title
 
 
 # --- asking -----------------------------------------------------------------------------------
@@ -121,7 +116,7 @@ def send_invitation(due: dict[str, Any]) -> bool:
         return False
     raw = service.issue_link(event_id, email, LINK_DAYS)
     settings = get_settings()
-    title = event_title(event)
+    title = display_title(event)
     mail.send(mail.Email(
         to=email,
         subject=f"How was {title}? {_questions(len(polls))}",

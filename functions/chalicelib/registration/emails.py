@@ -10,22 +10,12 @@ from typing import Any
 
 from chalicelib.core import clock, mail, tokens
 from chalicelib.core.settings import get_settings
+from chalicelib.core.text import display_title
 from chalicelib.registration import invite as ics
 from chalicelib.registration.service import CONFIRMED, MANAGE_PURPOSE, WAITLISTED, position
 
-EN_DASH = "\u2013"  # the club writes "Event 48 <en dash> Communities of Practice"
 # Manage links keep working a while after the event (to look back at the registration).
 MANAGE_DAYS_AFTER = timedelta(days=14)
-
-
-def event_title(event: dict[str, Any]) -> str:
-    title = str(event["title"])
-    return f"Event {event['number']} {EN_DASH} {title}" if event.get("number") else title
-
-
-def _subject(text: str) -> str:
-    # Titles come from people; a line break in a header would end it.
-    return " ".join(text.split())
 
 
 def manage_link(event: dict[str, Any], record: dict[str, Any]) -> str:
@@ -66,9 +56,9 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     status = record.get("status")
     return mail.send(mail.Email(
         to=record["email"],
-        subject=_subject(f"{spec.subject}: {event_title(event)}"),
+        subject=f"{spec.subject}: {display_title(event)}",
         template=template,
-        context={"event": event, "title": event_title(event), "person": record, "manage_url": link,
+        context={"event": event, "title": display_title(event), "person": record, "manage_url": link,
                  "status": status, "previous_status": detail.get("previous_status"),
                  "position": position(record) if status == WAITLISTED else None},
         attachments=_attachments(spec, event, record, detail, link),
@@ -89,7 +79,7 @@ def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
     """The .ics for this person: REQUEST for a place, CANCEL when given up (same UID)."""
     organiser_name, organiser_email = parseaddr(get_settings().mail_from)
     description = (
-        f"{event_title(event)}, hosted by {event['host']}.\n"
+        f"{display_title(event)}, hosted by {event['host']}.\n"
         f"Change or cancel your registration: {manage_url}"
     )
     cancel = method == ics.CANCEL
@@ -98,7 +88,7 @@ def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
         method=method,
         # The cancellation must outrank the invite it replaces.
         sequence=1 if cancel else 0,
-        title=event_title(event),
+        title=display_title(event),
         starts_at=clock.parse(event["starts_at"]),
         ends_at=clock.parse(event["ends_at"]),
         timezone=event["timezone"],

@@ -27,30 +27,25 @@ class Registrant:
     consent_updates: bool
 
 
-def _one_line(value: str | None) -> str:
-    # Names travel into email headers and calendar parameters: keep them on one line.
-    return " ".join((value or "").split())
-
-
 def read_registrant(data: dict[str, Any]) -> tuple[Registrant | None, Form]:
     """Validate the fields; the Form keeps what was typed and one message per bad field."""
     form = Form(data)
     form.unknown(FORM_FIELDS)
     email = form.email()
-    name = form.text("name", "your name", max_len=120)
-    organisation = form.text("organisation", "your organisation", max_len=150)
-    job_title = form.text("job_title", "your job title", required=False, max_len=150)
-    needs = form.text("needs", "your needs", required=False, max_len=1000)
+    name = form.line("name", "your name", max_len=120)
+    organisation = form.line("organisation", "your organisation", max_len=150)
+    job_title = form.line("job_title", "your job title", required=False, max_len=150)
+    needs = form.paragraphs("needs", "your needs", max_len=1000)
     consent_report = form.boolean("consent_report")
     consent_updates = form.boolean("consent_updates")
     if not form.ok or email is None or name is None or organisation is None:
         return None, form
     return Registrant(
         email=email,
-        name=_one_line(name),
-        organisation=_one_line(organisation),
-        job_title=_one_line(job_title),
-        needs=(needs or "").replace("\r\n", "\n"),
+        name=name,
+        organisation=organisation,
+        job_title=job_title or "",
+        needs=needs or "",
         consent_report=consent_report,
         consent_updates=consent_updates,
     ), form

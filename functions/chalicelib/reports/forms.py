@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.core.text import one_line, paragraphs
 from chalicelib.core.validation import Form
 
 MAX_SECTIONS = 20
@@ -51,19 +53,21 @@ def read_sections(data: dict[str, Any]) -> tuple[list[Section] | None, dict[str,
             continue
         for extra in sorted(set(item) - SECTION_FIELDS):
             form.error(f"{name}.{extra}", f"'{extra}' is not a section field; use title and markdown.")
-        title = _text(form, item.get("title"), f"{name}.title", "a title for this section", MAX_TITLE)
-        markdown = _text(form, item.get("markdown"), f"{name}.markdown", "the text of this section", MAX_MARKDOWN)
+        title = _text(form, item.get("title"), f"{name}.title", "a title for this section", MAX_TITLE, one_line)
+        markdown = _text(form, item.get("markdown"), f"{name}.markdown", "the text of this section",
+                         MAX_MARKDOWN, paragraphs)
         if title is not None and markdown is not None:
             sections.append(Section(title, markdown))
     return (sections, {}) if form.ok else (None, form.errors)
 
 
-def _text(form: Form, raw: Any, name: str, label: str, max_len: int) -> str | None:
-    if not isinstance(raw, str) or not raw.strip():
+def _text(form: Form, raw: Any, name: str, label: str, max_len: int,
+          clean: Callable[[str], str]) -> str | None:
+    if not isinstance(raw, str) or not clean(raw):
         form.error(name, f"Enter {label}." if raw in (None, "") or isinstance(raw, str)
                    else f"Give {label} as text.")
         return None
-    value = raw.strip()
+    value = clean(raw)
     if len(value) > max_len:
         form.error(name, f"Keep {label} to {max_len} characters or fewer (it has {len(value)}).")
         return None

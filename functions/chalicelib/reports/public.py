@@ -6,6 +6,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.core import web
+from chalicelib.core.text import display_title
 from chalicelib.reports import service, suppression
 
 blueprint = Blueprint(__name__)
@@ -24,7 +25,7 @@ def published_report(event_id: str) -> Response:
         return web.not_found(request, "report")
     event, html = found
     # The body was rendered, escaped, when the report was sent; it is shown exactly as sent.
-    return web.page("reports/report.html", title=service.event_title(event), body=Markup(html))  # noqa: S704
+    return web.page("reports/report.html", title=display_title(event), body=Markup(html))  # noqa: S704
 
 
 @blueprint.route("/u/{token}", methods=["GET"])

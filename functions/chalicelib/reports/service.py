@@ -30,6 +30,7 @@ from botocore.exceptions import ClientError
 from chalicelib.core import aws, bus, clock, keys, mail, render, store
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
+from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.polls import service as polls
 from chalicelib.registration import service as registrations
@@ -47,7 +48,6 @@ ATTEMPTS = 8
 # SES answers these when it is busy: the batch is retried, rather than the person given up.
 _TRY_AGAIN = {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException",
               "ServiceUnavailable", "InternalFailure", "InternalServerError"}
-EN_DASH = "\N{EN DASH}"
 
 
 class EventNotFound(Exception):
@@ -350,7 +350,7 @@ def _send(run: dict[str, Any], event: dict[str, Any], html: str, text: str, emai
 
     settings = get_settings()
     unsubscribe = suppression.unsubscribe_link(email, event["event_id"])
-    title = event_title(event)
+    title = display_title(event)
     test = bool(run.get("test_recipient"))
     mail.send(mail.Email(
         to=email,
@@ -425,11 +425,6 @@ def _transact(operations: list[dict[str, Any]]) -> None:
 # --- the report itself ----------------------------------------------------------------------------------
 
 
-def event_title(event: dict[str, Any]) -> str:
-    title = " ".join(str(event["title"]).split())  # a line break would end a mail header
-    return f"Event {event['number']} {EN_DASH} {title}" if event.get("number") else title
-
-
 def report_content(event: dict[str, Any]) -> dict[str, Any]:
     """What the report says: the editorial sections, each poll's results in sentences with whole
     percentages, and where to find the slides, vote on topics and offer to host."""
@@ -444,7 +439,7 @@ def report_content(event: dict[str, Any]) -> dict[str, Any]:
         if found and found.get("total"):
             results.append({"question": found["question"], "lines": found["summary"]})
     return {
-        "event": event, "title": event_title(event), "sections": sections, "polls": results,
+        "event": event, "title": display_title(event), "sections": sections, "polls": results,
         "slides_url": f"{base}/events/{event_id}/slides" if slides.published_files(event_id) else "",
         "topics_url": f"{base}/topics", "host_url": f"{base}/nominations/host",
     }

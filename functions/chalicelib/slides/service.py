@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 from chalicelib.core import aws, bus, clock, hashing, keys, mail, rate_limits, store, tokens
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
+from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.registration import service as registrations
 from chalicelib.slides import forms
@@ -215,9 +216,7 @@ def send_slide_links(request: dict[str, Any]) -> bool:
          "url": _link(issue_link(item, email), event["event_id"])}
         for item in files
     ]
-    title = event["title"]
-    if event.get("number"):
-        title = f"Event {event['number']} \N{EN DASH} {title}"
+    title = display_title(event)
     mail.send(mail.Email(
         to=email,
         subject=f"Your slides from {title}",

@@ -33,16 +33,15 @@ def read_suggestion(data: dict[str, Any]) -> tuple[TopicSuggestion | None, Form]
     """A title (one line), an optional description and the suggester's email."""
     form = Form(data)
     form.unknown(SUGGESTION_FIELDS)
-    title = form.text("title", "the topic", max_len=MAX_TITLE)
-    description = form.text("description", "a description", required=False,
-                            max_len=MAX_DESCRIPTION)
+    title = form.line("title", "the topic", max_len=MAX_TITLE)
+    description = form.paragraphs("description", "a description", max_len=MAX_DESCRIPTION)
     email = form.email()
     form.values.pop(HONEYPOT, None)
     if not form.ok or title is None or email is None:
         return None, form
     return TopicSuggestion(
-        title=" ".join(title.split()),
-        description=(description or "").replace("\r\n", "\n").strip(),
+        title=title,
+        description=description or "",
         email=email,
         by_robot=filled_honeypot(data),
     ), form

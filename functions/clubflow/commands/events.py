@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chalicelib.core.text import display_title
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
 from clubflow.table import format_table
@@ -94,7 +95,7 @@ def create_event(args: argparse.Namespace) -> int:
         return 0
     event_id = answer["event_id"]
     print(event_id)
-    print(f"Created {answer.get('event', {}).get('title', event_id)}; "
+    print(f"Created {display_title(answer['event']) if answer.get('event') else event_id}; "
           f"its page: {api.base}/events/{event_id}", file=sys.stderr)
     return 0
 
@@ -113,7 +114,7 @@ def list_events(args: argparse.Namespace) -> int:
 
 def events_table(events: list[dict[str, Any]]) -> str:
     rows = [
-        (event["event_id"], event.get("starts_at", ""), event.get("title", ""),
+        (event["event_id"], event.get("starts_at", ""), display_title(event),
          f"{event['counts']['confirmed']}/{event.get('capacity', '?')}",
          event["counts"]["waitlisted"])
         for event in events
@@ -129,8 +130,7 @@ def show_event(args: argparse.Namespace) -> int:
 
 def describe_event(event: dict[str, Any]) -> str:
     """An event as a block of `Label: value` lines, then its counts on one line."""
-    number = f" (#{event['number']})" if event.get("number") else ""
-    lines = [f"{event.get('title', '')}{number}", f"  id:          {event['event_id']}",
+    lines = [display_title(event), f"  id:          {event['event_id']}",
              f"  when:        {event.get('starts_at')} to {event.get('ends_at')} ({event.get('timezone')})",
              f"  where:       {event.get('venue')}, hosted by {event.get('host')}",
              f"  capacity:    {event.get('capacity')}"]
