@@ -243,3 +243,43 @@ def test_the_api_gateway_sample_registers_through_the_lambda_entry_point(
     assert record["email"] == "ada@example.com"
     assert record["needs"] == "Vegetarian; a quiet room please"
     assert record["consent_report"] is True and record["consent_updates"] is False
+
+
+LOOKALIKE_ADDRESSES = [
+    "a\x00da@example.com",
+    "a\u200bda@example.com",
+    "ada\u202e@example.com",
+    "\u0430da@example.com",  # Cyrillic a
+    "\uff41\uff44\uff41@example.com",  # full-width
+]
+
+
+def test_addresses_with_hidden_or_lookalike_characters_are_refused_by_name(
+        client: Any, organiser_key: str, outbox: Any, pump: Any) -> None:
+    # Given an event
+    event_id = create_event(client, organiser_key)
+
+    for address in LOOKALIKE_ADDRESSES:
+        # When someone registers with an address that is not what it looks like, by API and form
+        api = register(client, event_id, address)
+        page = register_by_form(client, event_id, address)
+
+        # Then both are told which field to correct, and nobody is registered or emailed
+        assert api.status_code == 400, address
+        assert list(api.json_body["errors"]) == ["email"]
+        assert page.status_code == 400
+        assert b'id="email-error"' in page.body
+    pump.drain()
+    assert registrations(client, organiser_key, event_id) == []
+    assert outbox.messages() == []
+
+
+def test_one_person_whatever_the_case_or_spelling_of_an_international_domain(
+        client: Any, organiser_key: str) -> None:
+    event_id = create_event(client, organiser_key)
+
+    for address in ("Ada@Bücher.de", "ada@xn--bcher-kva.de", "ADA@BÜCHER.DE"):
+        assert register(client, event_id, address).status_code == 202
+
+    assert [r["email"] for r in registrations(client, organiser_key, event_id)] == [
+        "ada@xn--bcher-kva.de"]
