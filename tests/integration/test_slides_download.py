@@ -19,6 +19,7 @@ from tests.integration.slides_steps import (
     links_in,
     organiser,
     path_of,
+    press_download,
     query,
     register,
     slide_emails,
@@ -43,12 +44,6 @@ def link(client: Any, organiser_key: str, pump: Any, outbox: Any) -> str:
 
 def open_link(client: Any, link: str) -> Any:
     return client.http.get(path_of(link), headers={"Accept": "text/html"})
-
-
-def press_download(client: Any, link: str) -> Any:
-    """What the page's button sends: an empty form post to the link."""
-    return client.http.post(path_of(link), headers={
-        "Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"}, body="")
 
 
 def follow(client: Any, link: str) -> Any:
