@@ -58,3 +58,11 @@ def test_opening_every_emailed_link_changes_nothing(
     assert [op for svc, op in aws_calls.calls[before:] if op in WRITES or svc == "events"] == []
     assert all(status >= 400 for (method, _), status in answers.items() if method == "HEAD")
     assert suppression.is_suppressed("ada@example.com") is False
+
+
+def test_no_route_answers_head_so_no_head_reaches_a_change(deployed: Any) -> None:
+    # API Gateway answers a method no route declares itself, without calling the Lambda, and
+    # Chalice answers it 405 locally: while no route declares HEAD, a HEAD runs none of our code.
+    from app import app
+
+    assert [path for path, methods in app.routes.items() if "HEAD" in methods] == []
