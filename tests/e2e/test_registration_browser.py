@@ -118,3 +118,28 @@ def test_the_form_fits_a_phone_screen(local_stack: LocalStack, browser: Any, eve
         assert box is not None and box["width"] >= 300  # a full-width tap target
     finally:
         context.close()
+
+
+def test_an_autofilled_form_pressed_at_once_is_never_dropped(
+        local_stack: LocalStack, phone: Any, event_id: str, unique_email: str) -> None:
+    # Given the event page, filled at once as autofill does, and Register pressed straight away
+    phone.goto(f"{local_stack.url}/events/{event_id}")
+    phone.get_by_label("Email address").fill(unique_email)
+    phone.get_by_label("Full name").fill("Grace Hopper")
+    phone.get_by_label("Organisation").fill("Compilers Ltd")
+    phone.get_by_role("button", name="Register").click()
+
+    # When the page asks them to confirm they are a person, they press Register again (the
+    # details are still there) until it has been open long enough
+    asked = 0
+    while phone.get_by_role("heading", name="Check your email").count() == 0:
+        assert phone.get_by_text("Please confirm you are a person").is_visible()
+        assert phone.get_by_label("Email address").input_value() == unique_email
+        asked += 1
+        assert asked < 100, "still asked to press again after 100 presses"
+        phone.get_by_role("button", name="Register").click()
+
+    # Then "check your email" is true: the confirmation is there
+    local_stack.pump()
+    (confirmation,) = local_stack.outbox(to=unique_email)
+    assert confirmation["subject"].startswith("You're registered")

@@ -51,13 +51,22 @@ def test_visitor_requests_the_slides_and_downloads_them_from_the_email(
     local_stack.pump()
     page.goto(f"{local_stack.url}/_dev/outbox.html?to={unique_email}")
     assert page.get_by_role("heading", name="Your slides from Event 51").is_visible()
+    # Opening the link shows a page with a Download button; opening it used nothing
+    page.locator("a[href*='/s/']").first.click()
+    assert page.get_by_role("heading", name="Your slides from Event 51").is_visible()
+    assert page.get_by_text("works for 5 more downloads").is_visible()
+    page.screenshot(path=str(tmp_path / "slides-download-page.png"), full_page=True)
     with page.expect_download() as downloading:
-        page.locator("a[href*='/s/']").first.click()
+        page.get_by_role("button", name="Download").click()
     download = downloading.value
     assert download.suggested_filename == "Professions in Practice.pdf"
     saved = tmp_path / "downloaded.pdf"
     download.save_as(str(saved))
     assert saved.read_bytes() == DECK
+
+    # Exactly one use was counted for one press
+    report = local_stack.admin("GET", f"/admin/events/{event_id}/slides").json()
+    assert report["totals"]["downloads"] == 1
 
 
 def test_a_dead_link_offers_a_new_one(local_stack: LocalStack, page: Any, unique_email: str) -> None:

@@ -106,9 +106,15 @@ def test_attendee_gets_the_exact_bytes_and_a_stranger_gets_nothing(
     assert slide_links(local_stack, stranger) == []
     [link] = slide_links(local_stack, attendee)
 
-    # Following it gives a five-minute presigned URL that serves the exact bytes as an attachment
-    hop = requests.get(link, allow_redirects=False, timeout=30)
-    assert hop.status_code == 302
+    # Opening it (as a mail scanner would, twice) shows the Download page and uses nothing
+    for _ in range(2):
+        shown = requests.get(link, allow_redirects=False, timeout=30)
+        assert shown.status_code == 200 and ">Download</button>" in shown.text
+    assert requests.head(link, allow_redirects=False, timeout=30).status_code >= 400
+
+    # Pressing Download gives a five-minute presigned URL that serves the exact bytes
+    hop = requests.post(link, allow_redirects=False, timeout=30, data={})
+    assert hop.status_code == 303
     assert hop.headers["Referrer-Policy"] == "no-referrer"
     download = requests.get(hop.headers["Location"], timeout=60)
     assert download.status_code == 200
@@ -120,6 +126,7 @@ def test_attendee_gets_the_exact_bytes_and_a_stranger_gets_nothing(
     # The organisers see who downloaded
     report = local_stack.admin("GET", f"/admin/events/{event_with_slides}/slides").json()
     assert report["files"][0]["downloaded_by"] == [attendee]
+    assert report["totals"]["downloads"] == 1
 
 
 def test_used_up_expired_and_forged_links_get_one_404_page(
@@ -135,7 +142,7 @@ def test_used_up_expired_and_forged_links_get_one_404_page(
     [expiring] = slide_links(local_stack, second)
 
     for _ in range(5):
-        assert requests.get(used, allow_redirects=False, timeout=30).status_code == 302
+        assert requests.post(used, allow_redirects=False, timeout=30, data={}).status_code == 303
     expire(local_stack, expiring)
     forged = re.sub(r"/s/[A-Za-z0-9_-]+", "/s/" + secrets.token_urlsafe(32), used)
 

@@ -33,8 +33,15 @@ def test_suggest_confirm_vote_and_see_the_count(local_stack: LocalStack, unique_
     listed = local_stack.get("/topics", headers=JSON).json()["topics"]
     assert title not in [t["title"] for t in listed]
 
-    # When they open the emailed link
-    confirmed = local_stack.http.get(emailed_link(local_stack, unique_email), timeout=30)
+    # When they open the emailed link, it asks them to confirm, and lists nothing yet
+    suggestion_link = emailed_link(local_stack, unique_email)
+    shown = local_stack.http.get(suggestion_link, timeout=30)
+    assert shown.status_code == 200 and ">Confirm my topic</button>" in shown.text
+    listed = local_stack.get("/topics", headers=JSON).json()["topics"]
+    assert title not in [t["title"] for t in listed]
+
+    # When they press the button
+    confirmed = local_stack.http.post(suggestion_link, data={}, timeout=30)
 
     # Then the topic is listed with no votes
     assert confirmed.status_code == 200 and "Your topic is listed" in confirmed.text
@@ -42,12 +49,15 @@ def test_suggest_confirm_vote_and_see_the_count(local_stack: LocalStack, unique_
                if t["title"] == title]
     assert topic["votes"] == 0
 
-    # When someone votes for it, and opens their link twice
+    # When someone votes for it, their mail scanner opens the link, and they press Confirm twice
     requested = local_stack.post(f"/topics/{topic['topic_id']}/votes", data={"email": voter})
     local_stack.pump()
     link = emailed_link(local_stack, voter)
-    first = local_stack.http.get(link, timeout=30)
-    second = local_stack.http.get(link, timeout=30)
+    scanned = [local_stack.http.get(link, timeout=30) for _ in range(2)]
+    assert [page.status_code for page in scanned] == [200, 200]
+    assert "Confirm your vote" in scanned[0].text
+    first = local_stack.http.post(link, data={}, timeout=30)
+    second = local_stack.http.post(link, data={}, timeout=30)
 
     # Then their vote counts once, and the used link is the one page for dead links
     assert requested.status_code == 202 and "Check your email" in requested.text

@@ -95,5 +95,11 @@ def path_of(link: str) -> str:
     return f"{parsed.path}?{parsed.query}"
 
 
+def press_download(client: Any, link: str) -> Any:
+    """What the link page's Download button sends: an empty form post to the link."""
+    return client.http.post(path_of(link), headers={
+        "Accept": "text/html", "Content-Type": "application/x-www-form-urlencoded"}, body="")
+
+
 def query(url: str) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(urlparse(url).query).items()}

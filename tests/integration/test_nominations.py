@@ -121,6 +121,30 @@ def test_the_form_is_served_with_labels_and_the_hidden_fields(client: Any, deplo
     assert 'name="website"' in page and 'name="form_started" value="' in page
 
 
+def test_a_nomination_posted_too_fast_comes_back_asking_to_press_again(
+    client: Any, organiser_key: str, pump: Any, outbox: Any
+) -> None:
+    from urllib.parse import urlencode
+
+    from chalicelib.core import form_guard
+
+    # When a browser posts the form the moment it was served (autofill)
+    fast = client.http.post(
+        "/nominations",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+        body=urlencode({**NOMINATION, "form_started": form_guard.form_started_stamp()}, doseq=True),
+    )
+    pump.drain()
+
+    # Then the form comes back with its values, asking to press the button again; nothing is sent
+    page = fast.body.decode()
+    assert fast.status_code == 400
+    assert "Thank you for offering to host" not in page
+    assert "Please confirm you are a person" in page and "<strong>Send nomination</strong>" in page
+    assert 'value="Close Brothers"' in page and 'value="June" checked' in page
+    assert nomination_items() == [] and outbox.messages() == []
+
+
 def test_a_robot_is_thanked_but_nothing_is_stored(
     client: Any, organiser_key: str, pump: Any, outbox: Any
 ) -> None:

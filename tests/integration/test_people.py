@@ -65,7 +65,7 @@ def club(client: Any, organiser_key: str, pump: Any, outbox: Any) -> dict[str, A
     pump.drain()
     for email in (ADA, BOB):
         [link] = slides_steps.links_in(slides_steps.slide_emails(outbox, email)[0])
-        assert client.http.get(slides_steps.path_of(link)).status_code == 302
+        assert slides_steps.press_download(client, link).status_code == 303
     assert polls_steps.invite(client, key, event_id).status_code == 202
     pump.drain()
     for email, option in ((ADA, "Profession"), (BOB, "Communities of Practice")):

@@ -174,26 +174,81 @@ def test_an_unknown_event_is_404(client: Any) -> None:
     assert register(client, "x" * 65, "ada@example.com").status_code == 404
 
 
-def test_bots_are_answered_as_people_and_nothing_is_written(
+def test_a_honeypot_hit_is_answered_as_a_person_and_nothing_is_written(
         client: Any, organiser_key: str, aws_calls: Any) -> None:
     # Given an event
     event_id = create_event(client, organiser_key)
     before = len(aws_calls.calls)
 
-    # When a bot fills the hidden field, and another posts the form instantly
+    # When bots fill the hidden field, by form and by API
     honeypot = register_by_form(client, event_id, "bot1@example.com", website="http://spam.example")
-    instant = register_by_form(client, event_id, "bot2@example.com", seconds_on_page=0)
-    no_stamp = client.http.post(f"/events/{event_id}/registrations", headers=FORM,
-                                body="email=bot3%40example.com&name=Bot&organisation=Bots")
     api_honeypot = register(client, event_id, "bot4@example.com", website="x")
 
     # Then nothing touched the table or the bus, and each got the same answer as a person
     assert [svc for svc, _ in aws_calls.calls[before:] if svc in ("dynamodb", "events")] == []
     person = register_by_form(client, event_id, "person@example.com")
-    assert {r.status_code for r in (honeypot, instant, no_stamp, api_honeypot)} == {202}
-    assert honeypot.body == instant.body == no_stamp.body == person.body
+    assert {r.status_code for r in (honeypot, api_honeypot)} == {202}
+    assert honeypot.body == person.body
     assert api_honeypot.body == b'{"status": "received"}'
     assert [r["email"] for r in registrations(client, organiser_key, event_id)] == ["person@example.com"]
+
+
+def test_a_form_posted_within_two_seconds_is_never_dropped_unseen(
+        client: Any, organiser_key: str, aws_calls: Any) -> None:
+    # Given an event page, as a browser received it
+    event_id = create_event(client, organiser_key)
+    served = client.http.get(f"/events/{event_id}").body.decode()
+    stamp = served.split('name="form_started" value="')[1].split('"')[0]
+    before = len(aws_calls.calls)
+
+    # When autofill fills the form and the person presses Register at once
+    fast = register_by_form(client, event_id, "ada@example.com", form_started=stamp)
+
+    # Then they are not told to check their email: the form comes back, values kept, asking
+    # them to press Register again, and nothing is written yet
+    page = fast.body.decode()
+    assert fast.status_code == 400
+    assert "Check your email" not in page
+    assert "Please confirm you are a person" in page and "press <strong>Register</strong> again" in page
+    assert 'value="ada@example.com"' in page and 'value="Ada Lovelace"' in page
+    assert f'name="form_started" value="{stamp}"' in page  # the time on the page still counts
+    assert [op for svc, op in aws_calls.calls[before:] if op in WRITES or svc == "events"] == []
+    assert registrations(client, organiser_key, event_id) == []
+
+    # When they press Register again (the page has been open a few seconds by then)
+    again = register_by_form(client, event_id, "ada@example.com", form_started=str(int(stamp) - 3))
+
+    # Then they are registered
+    assert again.status_code == 202 and b"Check your email" in again.body
+    assert [r["email"] for r in registrations(client, organiser_key, event_id)] == ["ada@example.com"]
+
+
+def test_a_form_without_its_stamp_is_asked_to_press_again_with_a_fresh_one(
+        client: Any, organiser_key: str) -> None:
+    event_id = create_event(client, organiser_key)
+
+    no_stamp = client.http.post(f"/events/{event_id}/registrations", headers=FORM,
+                                body="email=ada%40example.com&name=Ada&organisation=Engines")
+    as_json = client.http.post(f"/events/{event_id}/registrations",
+                               headers={**FORM, "Accept": "application/json"},
+                               body="email=ada%40example.com&name=Ada&organisation=Engines")
+
+    assert no_stamp.status_code == 400
+    page = no_stamp.body.decode()
+    assert "Please confirm you are a person" in page
+    assert page.split('name="form_started" value="')[1].split('"')[0].isdigit()
+    assert as_json.status_code == 400 and list(as_json.json_body["errors"]) == ["form_started"]
+    assert registrations(client, organiser_key, event_id) == []
+
+
+def test_a_fast_form_with_mistakes_gets_its_errors_first(client: Any, organiser_key: str) -> None:
+    event_id = create_event(client, organiser_key)
+
+    response = register_by_form(client, event_id, "ada.example.com", seconds_on_page=0)
+
+    assert response.status_code == 400
+    assert 'id="email-error"' in response.body.decode()
+    assert "Please confirm you are a person" not in response.body.decode()
 
 
 def test_api_clients_are_not_held_to_a_fill_time(client: Any, organiser_key: str) -> None:
@@ -243,3 +298,43 @@ def test_the_api_gateway_sample_registers_through_the_lambda_entry_point(
     assert record["email"] == "ada@example.com"
     assert record["needs"] == "Vegetarian; a quiet room please"
     assert record["consent_report"] is True and record["consent_updates"] is False
+
+
+LOOKALIKE_ADDRESSES = [
+    "a\x00da@example.com",
+    "a\u200bda@example.com",
+    "ada\u202e@example.com",
+    "\u0430da@example.com",  # Cyrillic a
+    "\uff41\uff44\uff41@example.com",  # full-width
+]
+
+
+def test_addresses_with_hidden_or_lookalike_characters_are_refused_by_name(
+        client: Any, organiser_key: str, outbox: Any, pump: Any) -> None:
+    # Given an event
+    event_id = create_event(client, organiser_key)
+
+    for address in LOOKALIKE_ADDRESSES:
+        # When someone registers with an address that is not what it looks like, by API and form
+        api = register(client, event_id, address)
+        page = register_by_form(client, event_id, address)
+
+        # Then both are told which field to correct, and nobody is registered or emailed
+        assert api.status_code == 400, address
+        assert list(api.json_body["errors"]) == ["email"]
+        assert page.status_code == 400
+        assert b'id="email-error"' in page.body
+    pump.drain()
+    assert registrations(client, organiser_key, event_id) == []
+    assert outbox.messages() == []
+
+
+def test_one_person_whatever_the_case_or_spelling_of_an_international_domain(
+        client: Any, organiser_key: str) -> None:
+    event_id = create_event(client, organiser_key)
+
+    for address in ("Ada@Bücher.de", "ada@xn--bcher-kva.de", "ADA@BÜCHER.DE"):
+        assert register(client, event_id, address).status_code == 202
+
+    assert [r["email"] for r in registrations(client, organiser_key, event_id)] == [
+        "ada@xn--bcher-kva.de"]

@@ -1,5 +1,7 @@
-"""Following an emailed slide link: each click is logged and answered with a short-lived
-download; used-up, expired, forged and removed links all get the same 404 page."""
+"""Following an emailed slide link: opening it shows a page with a Download button and uses
+nothing (mail scanners open every link); each press of the button is one use, logged and
+answered with a short-lived download; used-up, expired, forged and removed links all get the
+same 404 page."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from tests.integration.slides_steps import (
     links_in,
     organiser,
     path_of,
+    press_download,
     query,
     register,
     slide_emails,
@@ -39,8 +42,21 @@ def link(client: Any, organiser_key: str, pump: Any, outbox: Any) -> str:
     return found
 
 
-def follow(client: Any, link: str) -> Any:
+def open_link(client: Any, link: str) -> Any:
     return client.http.get(path_of(link), headers={"Accept": "text/html"})
+
+
+def follow(client: Any, link: str) -> Any:
+    """A person opening the link and pressing Download (a dead link's page has no button)."""
+    page = open_link(client, link)
+    if page.status_code != 200:
+        return page
+    return press_download(client, link)
+
+
+def uses_counted(client: Any, key: str, link: str) -> int:
+    listing = client.http.get(f"/admin/events/{query(link)['event']}/slides", headers=organiser(key))
+    return int(listing.json_body["files"][0]["downloads"])
 
 
 def test_link_redirects_to_a_five_minute_download_with_the_original_name(
@@ -48,7 +64,7 @@ def test_link_redirects_to_a_five_minute_download_with_the_original_name(
 ) -> None:
     response = follow(client, link)
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     location = response.headers["Location"]
     params = query(location)
     assert params["X-Amz-Expires"] == "300"
@@ -84,9 +100,53 @@ def test_each_download_is_logged_for_the_organisers(
     assert listing.json_body["totals"] == {"downloads": 2, "people": 1}
 
 
+def test_opening_the_link_shows_a_download_button_and_uses_nothing(
+    client: Any, organiser_key: str, link: str
+) -> None:
+    # When a mail scanner opens the link twice, then the person presses Download once
+    first, second = open_link(client, link), open_link(client, link)
+    pressed = press_download(client, link)
+
+    # Then the scanner saw the page with its button, and only the press counted
+    assert first.status_code == second.status_code == 200
+    page = first.body.decode()
+    assert '<html lang="en">' in page and "<h1>" in page
+    assert f'<form method="post" action="http://testserver{path_of(link)}' in page
+    assert '<button type="submit"' in page and ">Download</button>" in page
+    assert "works for 5 more downloads" in page
+    assert first.headers["Cache-Control"] == "no-store"
+    assert first.headers["Referrer-Policy"] == "no-referrer"
+    # The button's redirect goes to S3, so the page's form-action must allow S3's origin
+    assert "form-action 'self' http" in first.headers["Content-Security-Policy"]
+    assert pressed.status_code == 303
+    assert uses_counted(client, organiser_key, link) == 1
+    assert "works for 4 more downloads" in open_link(client, link).body.decode()
+
+
+def test_head_changes_nothing(client: Any, organiser_key: str, link: str) -> None:
+    for _ in range(6):
+        response = client.http.request("HEAD", path_of(link), headers={"Accept": "text/html"})
+        assert response.status_code not in (200, 302, 303)
+
+    assert uses_counted(client, organiser_key, link) == 0
+    assert press_download(client, link).status_code == 303
+
+
+def test_a_five_use_link_gives_exactly_five_downloads_then_the_404_page(
+    client: Any, organiser_key: str, link: str
+) -> None:
+    answers = [press_download(client, link).status_code for _ in range(5)]
+
+    assert answers == [303] * 5
+    assert uses_counted(client, organiser_key, link) == 5
+    assert press_download(client, link).status_code == 404
+    assert open_link(client, link).status_code == 404
+    assert uses_counted(client, organiser_key, link) == 5
+
+
 def test_the_sixth_use_gets_the_not_found_page_offering_a_new_link(client: Any, link: str) -> None:
     for _ in range(5):
-        assert follow(client, link).status_code == 302
+        assert follow(client, link).status_code == 303
 
     sixth = follow(client, link)
 
@@ -142,6 +202,29 @@ def test_json_clients_get_a_json_404(client: Any) -> None:
     response = client.http.get(f"/s/{'C' * 43}", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert "token" in response.json_body["errors"]
+    pressed = client.http.post(f"/s/{'C' * 43}", headers={"Accept": "application/json"}, body="")
+    assert pressed.status_code == 404 and "token" in pressed.json_body["errors"]
+
+
+def test_json_clients_see_what_the_link_offers_without_using_it(
+    client: Any, organiser_key: str, link: str
+) -> None:
+    response = client.http.get(path_of(link), headers={"Accept": "application/json"})
+
+    assert response.status_code == 200
+    assert response.json_body["filename"] == FILENAME
+    assert response.json_body["uses_left"] == 5
+    assert uses_counted(client, organiser_key, link) == 0
+
+
+def test_an_oversized_press_is_refused_and_uses_nothing(
+    client: Any, organiser_key: str, link: str
+) -> None:
+    response = client.http.post(path_of(link), headers={
+        "Content-Type": "application/x-www-form-urlencoded"}, body="x=" + "a" * (65 * 1024))
+
+    assert response.status_code == 413
+    assert uses_counted(client, organiser_key, link) == 0
 
 
 def test_api_gateway_link_event_gets_the_not_found_page_for_its_event(

@@ -34,8 +34,24 @@ def links_to(outbox: Any, email: str) -> list[str]:
             for path in dict.fromkeys(urlparse(link).path for link in LINK.findall(m["text"]))]
 
 
-def open_link(client: Any, path: str, json_answer: bool = False) -> Any:
+def look_at_link(client: Any, path: str, json_answer: bool = False) -> Any:
+    """What a mail scanner (or a person) gets by opening the link: its page."""
     return client.http.get(path, headers={"Accept": "application/json" if json_answer else "text/html"})
+
+
+def press_confirm(client: Any, path: str, json_answer: bool = False) -> Any:
+    """What the page's Confirm button sends: an empty form post to the link."""
+    return client.http.post(path, body="", headers={
+        "Accept": "application/json" if json_answer else "text/html",
+        "Content-Type": "application/x-www-form-urlencoded"})
+
+
+def open_link(client: Any, path: str, json_answer: bool = False) -> Any:
+    """A person opening the link and pressing Confirm (a dead link's page has no button)."""
+    page = look_at_link(client, path, json_answer)
+    if page.status_code != 200:
+        return page
+    return press_confirm(client, path, json_answer)
 
 
 def topics(client: Any) -> list[dict[str, Any]]:
@@ -79,6 +95,72 @@ def test_a_suggestion_is_hidden_until_its_link_is_opened(
     assert topic["title"] == "Measuring the value of a community"
     assert topic["description"] == "How do we show what a community is worth?"
     assert topic["votes"] == 0 and "email" not in topic
+
+
+def test_opening_a_vote_link_shows_a_confirm_button_and_counts_nothing(
+    client: Any, deployed: Any, pump: Any, outbox: Any
+) -> None:
+    # Given a listed topic and Grace's emailed vote link
+    topic_id = listed_topic(client, pump, outbox, "Communities of Practice", "ada@example.com")
+    vote(client, topic_id, "grace@example.org")
+    pump.drain()
+    [link] = links_to(outbox, "grace@example.org")
+
+    # When her mail scanner opens the link twice, and sends HEAD
+    pages = [look_at_link(client, link) for _ in range(2)]
+    head = client.http.request("HEAD", link)
+
+    # Then it saw a page with a Confirm button, and the vote does not count yet
+    assert [page.status_code for page in pages] == [200, 200]
+    page = pages[0].body.decode()
+    assert "<h1>Confirm your vote</h1>" in page and '<html lang="en">' in page
+    assert f'<form method="post" action="http://testserver{link}">' in page
+    assert ">Confirm my vote</button>" in page
+    assert pages[0].headers["Cache-Control"] == "no-store"
+    assert head.status_code >= 400
+    assert topics(client)[0]["votes"] == 0
+
+    # When she presses the button, it counts, once
+    pressed = press_confirm(client, link)
+    assert pressed.status_code == 200 and b"Your vote counts" in pressed.body
+    assert topics(client)[0]["votes"] == 1
+    assert press_confirm(client, link).status_code == 404
+    assert look_at_link(client, link).status_code == 404
+    assert topics(client)[0]["votes"] == 1
+
+
+def test_opening_a_suggestion_link_lists_nothing_until_confirmed(
+    client: Any, deployed: Any, pump: Any, outbox: Any
+) -> None:
+    suggest(client, "Measuring the value of a community", "ada@example.com")
+    pump.drain()
+    [link] = links_to(outbox, "ada@example.com")
+
+    shown = look_at_link(client, link, json_answer=True)
+
+    assert shown.status_code == 200
+    assert shown.json_body["status"] == "pending" and shown.json_body["kind"] == "topic"
+    assert shown.json_body["topic"]["title"] == "Measuring the value of a community"
+    assert "email" not in shown.json_body["topic"]
+    assert b">Confirm my topic</button>" in look_at_link(client, link).body
+    assert topics(client) == []
+    confirmed = press_confirm(client, link, json_answer=True)
+    assert confirmed.json_body["status"] == "confirmed"
+    assert [t["title"] for t in topics(client)] == ["Measuring the value of a community"]
+
+
+def test_an_oversized_confirm_is_refused_and_confirms_nothing(
+    client: Any, deployed: Any, pump: Any, outbox: Any
+) -> None:
+    suggest(client, "Measuring the value of a community", "ada@example.com")
+    pump.drain()
+    [link] = links_to(outbox, "ada@example.com")
+
+    response = client.http.post(link, headers={"Content-Type": "application/x-www-form-urlencoded"},
+                                body="x=" + "a" * (65 * 1024))
+
+    assert response.status_code == 413
+    assert topics(client) == []
 
 
 def test_a_link_works_once_and_used_unknown_and_expired_links_look_the_same(

@@ -105,9 +105,10 @@ def test_robots_fill_the_honeypot_or_post_too_fast_but_api_clients_are_not_timed
     served = form_guard.form_started_stamp(now)
     later = datetime(2030, 3, 10, 9, 1, 0, tzinfo=UTC)
 
-    assert form_guard.looks_automated({"website": "http://spam"}, browser_form=False, now=later)
-    assert form_guard.looks_automated({"form_started": served}, browser_form=True, now=now)
-    assert form_guard.looks_automated({}, browser_form=True, now=later)
-    assert not form_guard.looks_automated({"form_started": served, "website": ""}, browser_form=True,
-                                     now=later)
-    assert not form_guard.looks_automated({}, browser_form=False, now=now)
+    assert form_guard.filled_honeypot({"website": "http://spam"})
+    assert not form_guard.filled_honeypot({"form_started": served, "website": ""})
+    assert form_guard.too_fast({"form_started": served}, browser_form=True, now=now)
+    assert form_guard.too_fast({}, browser_form=True, now=later)
+    assert not form_guard.too_fast({"form_started": served, "website": ""}, browser_form=True,
+                                   now=later)
+    assert not form_guard.too_fast({}, browser_form=False, now=now)

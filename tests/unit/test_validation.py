@@ -61,3 +61,59 @@ def test_unknown_fields_are_named() -> None:
     form = Form({"title": "x", "colour": "red"})
     form.unknown({"title"})
     assert "colour" in form.errors
+
+
+# Addresses that look like another one, or like nothing at all, were accepted as new people.
+LOOKALIKES = {
+    "nul": "a\x00da@example.com",
+    "newline": "ada@example.com\nBcc: eve@example.com",
+    "zero width space": "a\u200bda@example.com",
+    "zero width joiner": "ad\u200da@example.com",
+    "word joiner": "ada\u2060@example.com",
+    "byte order mark": "\ufeffada@example.com",
+    "right-to-left override": "ada\u202e@example.com",
+    "left-to-right isolate": "a\u2066da@example.com",
+    "zero width space in the domain": "ada@exa\u200bmple.com",
+    "cyrillic a": "\u0430da@example.com",
+    "full-width letters": "\uff41\uff44\uff41@example.com",
+}
+
+
+@pytest.mark.parametrize("address", LOOKALIKES.values(), ids=LOOKALIKES.keys())
+def test_hidden_control_and_lookalike_characters_are_refused(address: str) -> None:
+    assert not is_email(normalise_email(address))
+    form = Form({"email": address})
+    assert form.email() is None
+    assert "email" in form.errors
+
+
+def test_a_hidden_character_is_named_so_the_person_can_retype() -> None:
+    form = Form({"email": "a\u200bda@example.com"})
+    form.email()
+    assert "U+200B" in form.errors["email"] and "type it again" in form.errors["email"]
+
+
+def test_a_foreign_letter_before_the_at_is_named() -> None:
+    form = Form({"email": "\u0430da@example.com"})
+    form.email()
+    assert "U+0430" in form.errors["email"] and "Latin letters" in form.errors["email"]
+
+
+def test_an_international_domain_is_one_identity_in_its_idna_form() -> None:
+    assert normalise_email("Ada@Bücher.DE") == "ada@xn--bcher-kva.de"
+    assert normalise_email("ada@xn--bcher-kva.de") == "ada@xn--bcher-kva.de"
+    assert is_email("ada@xn--bcher-kva.de") and not is_email("ada@bücher.de")
+    assert Form({"email": " ADA@bücher.de "}).email() == "ada@xn--bcher-kva.de"
+
+
+def test_identity_ignores_case_and_only_the_stored_form_counts_as_an_address() -> None:
+    assert normalise_email("ANN@EXAMPLE.COM") == normalise_email("ann@example.com")
+    assert not is_email("Ann@example.com")
+
+
+def test_an_email_field_that_is_not_text_or_too_long_is_named() -> None:
+    form = Form({"email": ["a@example.com", "b@example.com"], "other": "x" * 250 + "@example.com"})
+    form.email()
+    form.email("other")
+    assert form.errors == {"email": "Your email address must be text.",
+                           "other": "Keep your email address to 254 characters or fewer."}

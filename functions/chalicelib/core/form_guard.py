@@ -1,6 +1,10 @@
-"""Turning bots away quietly on public forms: a honeypot field people never see, and a minimum
-time between serving a form and its post. A bot is answered as a person would be, and nothing
-is written or sent."""
+"""Telling bots from people on public forms, without ever dropping a person's form unseen.
+
+A filled honeypot (a field people never see) is a bot for sure: it is answered as a person
+would be, and nothing is written or sent. A browser form posted sooner than MIN_FILL_SECONDS
+after it was served (or without its stamp) is only doubtful: autofill is that fast. The form
+comes back with the values kept, asking the person to press its button again.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from chalicelib.core import clock
 HONEYPOT = "website"
 FORM_STARTED = "form_started"
 MIN_FILL_SECONDS = 2
+PRESS_AGAIN = "Please confirm you are a person: check your details and press the button again."
 
 
 def form_started_stamp(now: datetime | None = None) -> str:
@@ -26,10 +31,12 @@ def _stamp(data: dict[str, Any]) -> int | None:
     return int(raw.strip())
 
 
-def kept_stamp(data: dict[str, Any]) -> str:
-    """The stamp to serve again with a corrected form: the original, so time spent still counts."""
+def kept_stamp(data: dict[str, Any], now: datetime | None = None) -> str:
+    """The stamp to serve again with a form sent back: the original, so time spent still counts
+    (one from the future was not ours, and is replaced)."""
     stamp = _stamp(data)
-    return str(stamp) if stamp is not None else form_started_stamp()
+    fresh = form_started_stamp(now)
+    return str(stamp) if stamp is not None and stamp <= int(fresh) else fresh
 
 
 def filled_honeypot(data: dict[str, Any]) -> bool:
@@ -37,13 +44,11 @@ def filled_honeypot(data: dict[str, Any]) -> bool:
     return honeypot not in (None, "") and honeypot != [""]
 
 
-def looks_automated(data: dict[str, Any], *, browser_form: bool, now: datetime | None = None) -> bool:
-    """A filled honeypot, or a browser form posted faster than a person could fill it in.
+def too_fast(data: dict[str, Any], *, browser_form: bool, now: datetime | None = None) -> bool:
+    """A browser form posted sooner than a person could fill it in, or without its stamp.
 
     Only browser forms carry `form_started`; JSON API clients are not held to a fill time.
     """
-    if filled_honeypot(data):
-        return True
     if not browser_form:
         return False
     stamp = _stamp(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -11,20 +12,67 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib.core import clock
 from chalicelib.core.text import one_line, paragraphs
 
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-_EMAIL = re.compile(rf"^[^@\s<>\"'(),;:\\]+@{_LABEL}(?:\.{_LABEL})+$")
 _HALF_PAIR = re.compile("[\ud800-\udfff]")
 _TRUE = {"true", "on", "yes", "1"}
 _FALSE = {"false", "off", "no", "0", ""}
+MAX_EMAIL = 254
+EMAIL_EXAMPLE = "Enter an email address like name@example.com."
+
+
+def _hidden(char: str) -> bool:
+    # Control, format (zero-width, bidi), separator and unassigned characters show nothing or
+    # reorder what is shown: an address holding one is not the address a person sees.
+    return unicodedata.category(char)[0] in "CZ"
+
+
+def _checked_email(raw: str) -> tuple[str | None, str | None]:
+    """(the canonical address, None) or (None, a message a person can act on)."""
+    text = raw.strip()
+    if not text:
+        return None, "Enter your email address."
+    hidden = next((c for c in text if _hidden(c)), None)
+    if hidden is not None:
+        name = unicodedata.name(hidden, "a control character")
+        return None, (f"Your email address holds a hidden character (U+{ord(hidden):04X}, {name}): "
+                      "type it again rather than pasting it.")
+    local = text.rpartition("@")[0]
+    foreign = next((c for c in local if not c.isascii()), None)
+    if foreign is not None:
+        return None, (f"Use only Latin letters a-z, digits and . _ + - before the @; "
+                      f"'{foreign}' (U+{ord(foreign):04X}) is not one of them.")
+    # Imported here: only the routes that read an address pay for it (about 20 ms).
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        # Syntax only: no DNS look-up on a request path. An internationalised domain comes
+        # back IDNA-encoded, so every spelling of one address is one identity.
+        checked = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        return None, EMAIL_EXAMPLE
+    address = str(checked.ascii_email or "").lower()
+    if not address or len(address) > MAX_EMAIL:
+        return None, EMAIL_EXAMPLE
+    return address, None
 
 
 def normalise_email(raw: str) -> str:
-    """One address, one identity: trimmed and lower-cased."""
-    return raw.strip().lower()
+    """One address, one identity: trimmed, the domain IDNA-encoded, all lower-cased.
+
+    Something that is not an address comes back trimmed and lower-cased, and `is_email` refuses it.
+    """
+    address, _ = _checked_email(raw)
+    return address if address is not None else raw.strip().lower()
 
 
 def is_email(value: str) -> bool:
-    return len(value) <= 254 and bool(_EMAIL.match(value))
+    """Whether `value` is an address in the one form we store (as `normalise_email` gives)."""
+    address, _ = _checked_email(value)
+    return address is not None and address == value
+
+
+def email_error(raw: str) -> str | None:
+    """What is wrong with a typed address, in words a person can act on; None if nothing."""
+    return _checked_email(raw)[1]
 
 
 class Form:
@@ -90,14 +138,27 @@ class Form:
         return value
 
     def email(self, name: str = "email", *, required: bool = True) -> str | None:
-        value = self.text(name, "your email address", required=required, max_len=254)
-        if value is None:
+        """A checked address in its one stored form (see `normalise_email`).
+
+        Read raw, not through `text`: a hidden character is refused, never quietly removed.
+        """
+        raw = self._raw(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            self.values[name] = ""
+            if required:
+                self.error(name, "Enter your email address.")
             return None
-        normalised = normalise_email(value)
-        if not is_email(normalised):
-            self.error(name, "Enter an email address like name@example.com.")
+        if not isinstance(raw, str):
+            self.error(name, "Your email address must be text.")
             return None
-        return normalised
+        self.values[name] = raw.strip()
+        if len(raw.strip()) > MAX_EMAIL:
+            self.error(name, f"Keep your email address to {MAX_EMAIL} characters or fewer.")
+            return None
+        address, problem = _checked_email(raw)
+        if address is None:
+            self.error(name, problem or EMAIL_EXAMPLE)
+        return address
 
     def boolean(self, name: str) -> bool:
         raw = self._raw(name)

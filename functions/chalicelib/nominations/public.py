@@ -19,9 +19,11 @@ blueprint = Blueprint(__name__)
 
 
 def _form_page(status: int = 200, values: dict[str, Any] | None = None,
-               errors: dict[str, str] | None = None, form_started: str | None = None) -> Response:
+               errors: dict[str, str] | None = None, form_started: str | None = None,
+               *, press_again: bool = False) -> Response:
     return web.page("nominations/host.html", status, values=values or {}, errors=errors or {},
-                    months=forms.MONTHS, form_started=form_started or form_guard.form_started_stamp())
+                    months=forms.MONTHS, form_started=form_started or form_guard.form_started_stamp(),
+                    press_again=press_again)
 
 
 def _received(request: Request) -> Response:
@@ -41,7 +43,7 @@ def nominate_host() -> Response:
     request = blueprint.current_request
     data = web.body(request)
     sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
-    if form_guard.looks_automated(data, browser_form=not sent_json):
+    if form_guard.filled_honeypot(data):
         logger.info("host nomination turned away quietly")
         return _received(request)
     nomination, form = forms.read_nomination(data)
@@ -49,5 +51,11 @@ def nominate_host() -> Response:
         if web.wants_json(request):
             return web.invalid(form.errors)
         return _form_page(400, form.values, form.errors, form_guard.kept_stamp(data))
+    if form_guard.too_fast(data, browser_form=not sent_json):
+        # Autofill is this fast too: never drop it unseen; the person presses the button again.
+        logger.info("host nomination posted too fast: asked to press again")
+        if web.wants_json(request):
+            return web.invalid({form_guard.FORM_STARTED: form_guard.PRESS_AGAIN})
+        return _form_page(400, form.values, {}, form_guard.kept_stamp(data), press_again=True)
     service.nominate_host(nomination)
     return _received(request)

@@ -41,16 +41,16 @@ def _refused(request: Request, event: dict[str, Any], message: str) -> Response:
 
 
 def _invalid(request: Request, event_id: str, data: dict[str, Any], values: dict[str, Any],
-             errors: dict[str, str]) -> Response:
+             errors: dict[str, str], *, press_again: bool = False) -> Response:
     if web.wants_json(request):
-        return web.invalid(errors)
+        return web.invalid(errors or {form_guard.FORM_STARTED: form_guard.PRESS_AGAIN})
     event = events.get_event(event_id)
     if event is None:
         return web.not_found(request, "event")
     if not events.registration_open(event):
         return _refused(request, event, CLOSED)
     return web.page("event.html", 400, event=event, open=True, values=values, errors=errors,
-                    form_started=form_guard.kept_stamp(data))
+                    form_started=form_guard.kept_stamp(data), press_again=press_again)
 
 
 @blueprint.route("/events/{event_id}/registrations", methods=["POST"], content_types=web.FORM_TYPES)
@@ -61,12 +61,16 @@ def register(event_id: str) -> Response:
         return web.not_found(request, "event")
     data = web.body(request)
     sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
-    if form_guard.looks_automated(data, browser_form=not sent_json):
+    if form_guard.filled_honeypot(data):
         logger.info("registration turned away quietly", extra={"event_id": event_id})
         return _received(request)
     registrant, form = forms.read_registrant(data)
     if registrant is None:
         return _invalid(request, event_id, data, form.values, form.errors)
+    if form_guard.too_fast(data, browser_form=not sent_json):
+        # Autofill is this fast too: never drop it unseen; the person presses Register again.
+        logger.info("registration posted too fast: asked to press again", extra={"event_id": event_id})
+        return _invalid(request, event_id, data, form.values, {}, press_again=True)
     try:
         service.register(event_id, registrant)
     except service.EventNotFound:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Blueprint, Response
+from chalice.app import Request
 
-from chalicelib.core import web
+from chalicelib.core import clock, middleware, web
 from chalicelib.core.settings import get_settings
 from chalicelib.events import service as events
 from chalicelib.slides import forms, service
@@ -59,20 +60,54 @@ def request_slides(event_id: str) -> Response:
 
 
 @blueprint.route("/s/{token}", methods=["GET"])
-def download_slide(token: str) -> Response:
+def download_page(token: str) -> Response:
+    """The emailed link: a page with a Download button. Looking uses nothing; scanners look."""
     request = blueprint.current_request
-    download = service.record_download(token)
-    if download is not None:
-        return Response(body="", status_code=302, headers={"Location": download.url, **_PRIVATE})
+    offer = service.download_offer(token)
+    if offer is None:
+        return _link_not_found(request)
+    if web.wants_json(request):
+        return web.json_response({"filename": offer.filename, "uses_left": offer.uses_left,
+                                  "expires_at": clock.iso(offer.expires_at)}, headers=_PRIVATE)
+    response = web.page(
+        "slides/download.html", event=events.get_event(offer.event_id), offer=offer, token=token,
+        size=forms.size_text(offer.size), wanted_event=_wanted_event(request),
+    )
+    response.headers.update(_PRIVATE)
+    # The button's post is answered with a redirect to S3; form-action must allow it.
+    response.headers["Content-Security-Policy"] = middleware.SECURITY_HEADERS[
+        "Content-Security-Policy"].replace("form-action 'self'",
+                                           f"form-action 'self' {service.download_origin()}")
+    return response
+
+
+@blueprint.route("/s/{token}", methods=["POST"], content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint)
+def download(token: str) -> Response:
+    """The page's Download button: one use, answered with a short-lived presigned URL."""
+    request = blueprint.current_request
+    web.body(request)  # nothing is read from it, but an oversized body is refused before acting
+    found = service.record_download(token)
+    if found is None:
+        return _link_not_found(request)
+    return Response(body="", status_code=303, headers={"Location": found.url, **_PRIVATE})
+
+
+def _wanted_event(request: Request) -> str:
+    # The event named in the link's query (never the token) decides where to offer a new link.
+    query = request.query_params
+    wanted = str(query.get("event") or "") if query else ""
+    return wanted if web.path_id(wanted) else ""
+
+
+def _link_not_found(request: Request) -> Response:
     if web.wants_json(request):
         return web.json_response(
             {"errors": {"token": "This link is unknown, expired or used up; ask for a new one."}},
             404, headers=_PRIVATE,
         )
-    # The event named in the link's query (never the token) decides where to offer a new link.
-    query = request.query_params
-    wanted = str(query.get("event") or "") if query else ""
-    event = events.get_event(wanted) if web.path_id(wanted) else None
+    wanted = _wanted_event(request)
+    event = events.get_event(wanted) if wanted else None
     settings = get_settings()
     response = web.page(
         "slides/link_not_found.html", 404, event=event,

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from botocore.exceptions import ClientError
 
@@ -58,6 +58,17 @@ class UploadPlan:
 class Download:
     url: str
     filename: str
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What an emailed link would download, seen without using it."""
+
+    event_id: str
+    filename: str
+    size: int
+    uses_left: int
+    expires_at: datetime
 
 
 # --- organisers: upload, list, remove -------------------------------------------------------
@@ -300,6 +311,31 @@ def _link(raw_token: str, event_id: str) -> str:
 
 
 # --- the public: download ---------------------------------------------------------------------
+
+
+def download_offer(raw_token: str) -> Offer | None:
+    """The file a link offers, for its page; looking uses nothing (mail scanners open links).
+
+    None for unknown, expired, used-up or forged links and for files since removed.
+    """
+    token = tokens.peek(raw_token, TOKEN_PURPOSE)
+    if token is None:
+        return None
+    data = token.data
+    item = store.get(keys.slide(data["event_id"], data["file_id"]))
+    if item is None:
+        return None
+    return Offer(event_id=data["event_id"], filename=data["filename"], size=int(item.get("size", 0)),
+                 uses_left=token.max_uses - token.uses,
+                 expires_at=datetime.fromtimestamp(token.expires_at, tz=UTC))
+
+
+def download_origin() -> str:
+    """Where presigned downloads are served from (signing is local: no call to S3)."""
+    url = aws.s3().generate_presigned_url("get_object", Params={"Bucket": _bucket(), "Key": "slides"},
+                                          ExpiresIn=60)
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def record_download(raw_token: str) -> Download | None:

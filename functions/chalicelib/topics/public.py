@@ -77,20 +77,46 @@ def vote_for_topic(topic_id: str) -> Response:
 
 
 @blueprint.route("/v/{token}", methods=["GET"])
-def confirm_link(token: str) -> Response:
+def confirm_page(token: str) -> Response:
+    """The emailed link: a page with a Confirm button. Looking confirms nothing; scanners look."""
     request = blueprint.current_request
+    pending = service.pending_confirmation(token)
+    if pending is None:
+        return _link_not_found(request)
+    if web.wants_json(request):
+        response = web.json_response({"status": "pending", "kind": pending.kind,
+                                      "topic": pending.topic})
+    else:
+        response = web.page("topics/confirm.html", kind=pending.kind, topic=pending.topic,
+                            token=token)
+    response.headers.update(_PRIVATE)
+    return response
+
+
+@blueprint.route("/v/{token}", methods=["POST"], content_types=web.FORM_TYPES)
+@web.answers_unreadable_bodies(blueprint)
+def confirm_link(token: str) -> Response:
+    """The page's Confirm button: lists the suggestion or counts the vote, once."""
+    request = blueprint.current_request
+    web.body(request)  # nothing is read from it, but an oversized body is refused before acting
     confirmation = service.confirm_link(token)
     if confirmation is None:
-        if web.wants_json(request):
-            return web.json_response(
-                {"errors": {"token": "This link is unknown, expired or already used."}}, 404,
-                headers=_PRIVATE)
-        response = web.page("topics/link_not_found.html", 404, days=service.LINK_DAYS)
-    elif web.wants_json(request):
+        return _link_not_found(request)
+    if web.wants_json(request):
         response = web.json_response({"status": "confirmed", "kind": confirmation.kind,
                                       "topic": confirmation.topic})
     else:
         response = web.page("topics/confirmed.html", kind=confirmation.kind,
                             topic=confirmation.topic)
+    response.headers.update(_PRIVATE)
+    return response
+
+
+def _link_not_found(request: Request) -> Response:
+    if web.wants_json(request):
+        return web.json_response(
+            {"errors": {"token": "This link is unknown, expired or already used."}}, 404,
+            headers=_PRIVATE)
+    response = web.page("topics/link_not_found.html", 404, days=service.LINK_DAYS)
     response.headers.update(_PRIVATE)
     return response

@@ -148,6 +148,22 @@ def _link(raw_token: str) -> str:
 # --- the public: open the emailed link -----------------------------------------------------------
 
 
+def pending_confirmation(raw_token: str) -> Confirmation | None:
+    """What the link would confirm, for its page; looking confirms nothing (scanners look).
+
+    None for unknown, expired, used or forged links, and for topics that are gone.
+    """
+    token = tokens.peek(raw_token, CONFIRM_TOPIC)
+    if token is not None:
+        item = store.get(keys.topic(token.data["topic_id"]))
+        return Confirmation("topic", topic_view(item)) if item is not None else None
+    token = tokens.peek(raw_token, CONFIRM_VOTE)
+    if token is not None:
+        topic = listed_topic(token.data["topic_id"])
+        return Confirmation("vote", topic_view(topic)) if topic is not None else None
+    return None
+
+
 def confirm_link(raw_token: str) -> Confirmation | None:
     """Confirm the suggestion or vote the link stands for; the link then stops working.
 
