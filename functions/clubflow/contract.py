@@ -134,7 +134,8 @@ def admin(summary: str, done: dict[int, Reply], body: Schema | None = None, *, f
     if query:
         replies[400] = INVALID_JSON
     if found:
-        replies[404] = json_only("no such resource", ERRORS)
+        # A missing resource is answered by content negotiation, as on the public routes.
+        replies[404] = NOT_FOUND
     if conflict:
         replies[409] = json_only(conflict, ERRORS)
     return Operation(summary, replies, body, (JSON,) if body is not None else (), query=query or {},
@@ -299,7 +300,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/admin/nominations"): admin(
         "nominations, oldest first",
         {200: json_only("the nominations", obj({"nominations": list_of(ANY_OBJECT)}, ("nominations",)))},
-        found=False, query={"status": one_of("new", "shortlisted", "accepted", "declined")}),
+        found=False, query={"status": one_of("received", "shortlisted", "accepted", "declined")}),
     ("post", "/admin/nominations/{nomination_id}/decision"): admin(
         "decide on a nomination; the nominee is emailed",
         {200: json_only("decided", obj({"nomination": ANY_OBJECT, "changed": FLAG}, ("nomination",)))},
@@ -327,5 +328,5 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         EMAIL_ONLY, found=False),
     ("post", "/admin/people/erase"): admin(
         "erase a person's data; aggregate counts stay",
-        {200: json_only("erased", obj({"erased": ANY_OBJECT}, ("erased",)))}, EMAIL_ONLY, found=False),
+        {200: json_only("erased", obj({"erased": {"type": "integer"}, "kept": ANY_OBJECT}, ("erased",)))}, EMAIL_ONLY, found=False),
 }
