@@ -328,5 +328,6 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         EMAIL_ONLY, found=False),
     ("post", "/admin/people/erase"): admin(
         "erase a person's data; aggregate counts stay",
-        {200: json_only("erased", obj({"erased": {"type": "integer"}, "kept": ANY_OBJECT}, ("erased",)))}, EMAIL_ONLY, found=False),
+        {200: json_only("erased", obj({"erased": {"type": "integer"}, "kept": ANY_OBJECT}, ("erased",)))},
+        EMAIL_ONLY, found=False),
 }
