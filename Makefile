@@ -18,11 +18,16 @@ setup: $(BIN)/clubflow
 browser:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# axe-core, which the browser tests inject into every page they visit: a script, no browser.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 dev: setup
 	$(BIN)/clubflow dev --demo
 
 # Lint and types first: a style or typing slip fails the run as a broken test would.
-test: setup browser lint
+test: setup browser node_modules/axe-core/axe.min.js lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: setup
@@ -35,4 +40,4 @@ bench: setup
 	$(BIN)/python tests/benchmarks/report_run.py
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -155,6 +155,9 @@ class LocalStack:
         message["Subject"] = subject
         message["Date"] = "Thu, 07 Mar 2030 09:00:00 +0000"
         message.set_content(text)
+        if "<html" not in html:
+            # A fragment becomes a whole document, as every email the app sends is.
+            html = f'<!doctype html><html lang="en"><head><title>{subject}</title></head><body>{html}</body></html>'
         message.add_alternative(html, subtype="html")
         if attachment:
             filename, content_type, body = attachment
@@ -192,8 +195,84 @@ def chromium_path() -> str:
     return found
 
 
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+_AXE_RUN = """(options) => axe.run(document, options).then((result) => result.violations.map(
+    (v) => ({id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(" "))})))"""
+# An email's HTML (the outbox shows it as sent) is held to the WCAG rules; axe's best practices
+# for pages (one main landmark, a level-one heading) are not what mail clients render.
+_EMAIL_PATH = "/_dev/outbox/"
+_WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+
+
+class AxeChecks:
+    """Every HTML page a browser test is served, checked with axe-core after the test.
+
+    Each context the test opens keeps the HTML of every document it navigates to (GET or POST,
+    errors included, scripts on or off); afterwards each page is served again, as it was, to a
+    checking page with JavaScript on, where axe runs with the page's own styles."""
+
+    def __init__(self, browser: Any) -> None:
+        self.browser = browser
+        self.served: list[tuple[str, str]] = []
+
+    def watch(self, context: Any) -> Any:
+        context.route("**/*", self._keep)
+        return context
+
+    def _keep(self, route: Any) -> None:
+        # Pages are taken as they pass, before the browser has them: none is missed or raced.
+        request = route.request
+        if not (request.is_navigation_request() and request.frame.parent_frame is None):
+            route.continue_()
+            return
+        response = route.fetch(max_redirects=0)
+        if "text/html" in (response.headers.get("content-type") or "") and not 300 <= response.status < 400:
+            self.served.append((request.url, response.text()))
+        route.fulfill(response=response)
+
+    def violations(self) -> list[str]:
+        found: list[str] = []
+        if not self.served:
+            return found
+        if not AXE_SCRIPT.exists():
+            pytest.fail("axe-core is missing: `npm ci` at the repository root installs it (make test does)")
+        context = self.browser.new_context(bypass_csp=True)
+        try:
+            checker = context.new_page()
+            for url, html in dict.fromkeys(self.served):
+                checker.route(url, _serve(html))
+                checker.goto(url)
+                checker.unroute(url)
+                checker.add_script_tag(path=str(AXE_SCRIPT))
+                options = _WCAG if _EMAIL_PATH in url else {}
+                for rule in checker.evaluate(_AXE_RUN, {"resultTypes": ["violations"], **options}):
+                    found += [f"{rule['id']} ({rule['impact']}) at {target} on {url}: {rule['help']}"
+                              for target in rule["targets"]]
+        finally:
+            context.close()
+        return found
+
+
+def _serve(html: str) -> Any:
+    def fulfil(route: Any) -> None:
+        route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+    return fulfil
+
+
+class CheckedBrowser:
+    """The browser as tests use it: every context it opens is watched by axe-core checks."""
+
+    def __init__(self, launched: Any) -> None:
+        self.launched = launched
+        self.checks = AxeChecks(launched)
+
+    def new_context(self, **options: Any) -> Any:
+        return self.checks.watch(self.launched.new_context(**options))
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def launched_browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -207,7 +286,17 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def browser(launched_browser: Any) -> Iterator[CheckedBrowser]:
+    """Chromium for one test; the test fails on any axe-core violation of a page it was served."""
+    checked = CheckedBrowser(launched_browser)
+    yield checked
+    violations = checked.checks.violations()
+    if violations:
+        pytest.fail(f"{len(violations)} accessibility violations (axe-core):\n  " + "\n  ".join(violations))
+
+
+@pytest.fixture
+def page(browser: CheckedBrowser) -> Iterator[Any]:
     context = browser.new_context()
     opened = context.new_page()
     yield opened

@@ -13,7 +13,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "openapi",
         help="write the OpenAPI document of the HTTP API",
-        description="Generate the OpenAPI (Swagger 2.0) document from the Chalice routes.",
+        description="Generate the OpenAPI 3.1 document from the Chalice routes and clubflow/contract.py.",
     )
     parser.add_argument("--out", type=Path, default=openapi.DOCUMENT, metavar="FILE",
                         help="where to write it (default: stacks/openapi.json)")

@@ -35,6 +35,7 @@ _OUTBOX_PAGE = """<!doctype html>
  pre { white-space: pre-wrap; background: #f6f6f6; padding: .8rem; }
 </style></head>
 <body>
+<main>
 <h1>Outbox</h1>
 <p>Every email the local stack sent, newest first. Links are live;
    <a href="/_dev/outbox">JSON</a>.</p>
@@ -56,6 +57,7 @@ _OUTBOX_PAGE = """<!doctype html>
 {% else %}
 <p>No email has been sent yet.</p>
 {% endfor %}
+</main>
 </body>
 </html>
 """

@@ -1,0 +1,333 @@
+"""What every route takes and answers, as JSON Schemas: the source of the OpenAPI document.
+
+One entry per (method, path) the app serves; a test fails for a route without one, so a new
+route is described when it is added. Field limits follow the forms modules and API.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Schema = dict[str, Any]
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+HTML = "text/html"
+CSV = "text/csv"
+
+
+def text(max_length: int, **extra: Any) -> Schema:
+    return {"type": "string", "maxLength": max_length, **extra}
+
+
+def one_of(*values: str) -> Schema:
+    return {"type": "string", "enum": list(values)}
+
+
+def obj(properties: dict[str, Schema], required: tuple[str, ...] = (), *, closed: bool = False) -> Schema:
+    schema: Schema = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def list_of(item: Schema, **extra: Any) -> Schema:
+    return {"type": "array", "items": item, **extra}
+
+
+EMAIL = text(254, format="email")
+# A form sends "on"/"true"/"false"; JSON sends a boolean. Both are read the same way.
+FLAG: Schema = {"type": "boolean"}
+MOMENT = text(40, format="date-time", description="ISO 8601 with an offset (or read in the event's zone)")
+ANY_OBJECT: Schema = {"type": "object"}
+NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
+NULLABLE_INT: Schema = {"type": ["integer", "null"]}
+
+ERRORS = obj({"errors": {"type": "object", "additionalProperties": {"type": "string"}}}, ("errors",))
+RECEIVED = obj({"status": one_of("received")}, ("status",))
+COUNTS = obj({name: {"type": "integer", "minimum": 0}
+              for name in ("confirmed", "waitlisted", "cancelled", "attended")},
+             ("confirmed", "waitlisted", "cancelled", "attended"))
+EVENT = obj({
+    "event_id": {"type": "string"}, "title": {"type": "string"}, "number": NULLABLE_INT,
+    "starts_at": {"type": "string"}, "ends_at": {"type": "string"}, "timezone": {"type": "string"},
+    "venue": {"type": "string"}, "host": {"type": "string"}, "capacity": {"type": "integer"},
+    "description": {"type": "string"}, "registration_closes_at": NULLABLE_TEXT,
+    "slide_policy": {"type": "string"}, "counts": COUNTS,
+}, ("event_id", "title", "starts_at", "ends_at", "timezone", "counts"))
+POLL = obj({
+    "poll_id": {"type": "string"}, "event_id": {"type": "string"}, "question": {"type": "string"},
+    "kind": one_of("single", "multiple", "rating"), "status": {"type": "string"},
+    "options": list_of({"type": "string"}), "scale": ANY_OBJECT,
+}, ("poll_id", "question", "kind"))
+RUN = obj({"run_id": {"type": "string"}, "status": {"type": "string"}, "event_id": {"type": "string"}},
+          ("run_id", "status"))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One status code's answer: a description and a body per media type (None: no schema)."""
+
+    description: str
+    content: dict[str, Schema | None] = field(default_factory=dict)
+    headers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A value of one answer that feeds another operation's path parameter (stateful runs)."""
+
+    operation: tuple[str, str]
+    parameter: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    replies: dict[int, Reply]
+    body: Schema | None = None
+    body_types: tuple[str, ...] = (FORM, JSON)
+    body_required: bool = True
+    query: dict[str, Schema] = field(default_factory=dict)
+    links: dict[int, tuple[Link, ...]] = field(default_factory=dict)
+
+
+def page(description: str, json: Schema | None = None) -> Reply:
+    """An HTML page for a browser, or JSON when the client asks for it."""
+    return Reply(description, {HTML: None, **({JSON: json} if json is not None else {})})
+
+
+def json_only(description: str, schema: Schema) -> Reply:
+    return Reply(description, {JSON: schema})
+
+
+NOT_FOUND = page("no such resource (JSON with Accept: application/json)", ERRORS)
+INVALID = page("a field is wrong: the form again with each message next to its field, or JSON errors", ERRORS)
+INVALID_JSON = json_only("a field is wrong; each message names what to correct", ERRORS)
+TOO_LARGE = json_only("the body is above the 64 KB limit", ERRORS)
+UNSUPPORTED = json_only("the body is not one of the route's media types", ANY_OBJECT)
+LIMITED = Reply("too many requests from this client", {HTML: None, JSON: ERRORS}, ("Retry-After",))
+UNAUTHORISED = json_only("no organiser key", ANY_OBJECT)
+FORBIDDEN = json_only("a wrong or revoked organiser key", ANY_OBJECT)
+
+
+def public_post(summary: str, done: dict[int, Reply], body: Schema | None, *,
+                found: bool = True, types: tuple[str, ...] = (FORM, JSON), required: bool = True) -> Operation:
+    """A public POST: its own answers plus those every public body route shares."""
+    replies = {**done, 400: INVALID, 413: TOO_LARGE, 415: UNSUPPORTED, 429: LIMITED}
+    if found:
+        replies[404] = NOT_FOUND
+    return Operation(summary, replies, body, types, body_required=required)
+
+
+def admin(summary: str, done: dict[int, Reply], body: Schema | None = None, *, found: bool = True,
+          query: dict[str, Schema] | None = None, links: dict[int, tuple[Link, ...]] | None = None,
+          conflict: str = "") -> Operation:
+    """An organiser route: JSON in and out, the organiser key required."""
+    replies = {**done, 401: UNAUTHORISED, 403: FORBIDDEN}
+    if body is not None:
+        replies.update({400: INVALID_JSON, 413: TOO_LARGE, 415: UNSUPPORTED})
+    if query:
+        replies[400] = INVALID_JSON
+    if found:
+        # A missing resource is answered by content negotiation, as on the public routes.
+        replies[404] = NOT_FOUND
+    if conflict:
+        replies[409] = json_only(conflict, ERRORS)
+    return Operation(summary, replies, body, (JSON,) if body is not None else (), query=query or {},
+                     links=links or {})
+
+
+REGISTRANT_FIELDS: dict[str, Schema] = {
+    "email": EMAIL, "name": text(120), "organisation": text(150),
+    "job_title": text(150), "needs": text(1000, description="access, dietary, quiet room"),
+    "consent_report": FLAG, "consent_updates": FLAG,
+}
+EVENT_FIELDS: dict[str, Schema] = {
+    "title": text(150), "number": {"type": "integer", "minimum": 1, "maximum": 100_000},
+    "starts_at": MOMENT, "ends_at": MOMENT, "timezone": text(64, description="an IANA time zone name"),
+    "venue": text(300), "host": text(150), "capacity": {"type": "integer", "minimum": 1, "maximum": 10_000},
+    "description": text(5000), "registration_closes_at": MOMENT,
+    "slide_policy": one_of("registered", "consented", "public"),
+}
+EVENT_REQUIRED = ("title", "starts_at", "ends_at", "timezone", "venue", "host", "capacity")
+MONTHS = one_of("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")
+NOMINATION_FIELDS: dict[str, Schema] = {
+    "kind": one_of("host"), "organisation": text(150), "contact_name": text(120), "email": EMAIL,
+    "city": text(80), "venue": text(300), "capacity": {"type": "integer", "minimum": 1, "maximum": 5000},
+    "facilities": text(1000), "preferred_months": list_of(MONTHS), "message": text(2000),
+}
+ANSWER: Schema = {"oneOf": [{"type": "string"}, {"type": "integer"}, list_of({"type": "string"})]}
+EMAIL_ONLY = obj({"email": EMAIL}, ("email",), closed=True)
+
+_EVENT_LINKS = (
+    Link(("get", "/admin/events/{event_id}"), "event_id", "/event_id"),
+    Link(("patch", "/admin/events/{event_id}"), "event_id", "/event_id"),
+    Link(("get", "/events/{event_id}"), "event_id", "/event_id"),
+    Link(("get", "/events/{event_id}/slides"), "event_id", "/event_id"),
+    Link(("post", "/events/{event_id}/registrations"), "event_id", "/event_id"),
+    Link(("post", "/admin/events/{event_id}/polls"), "event_id", "/event_id"),
+    Link(("get", "/admin/events/{event_id}/registrations"), "event_id", "/event_id"),
+    Link(("put", "/admin/events/{event_id}/report"), "event_id", "/event_id"),
+    Link(("post", "/admin/events/{event_id}/slides"), "event_id", "/event_id"),
+)
+_POLL_LINKS = (
+    Link(("get", "/admin/polls/{poll_id}/results"), "poll_id", "/poll_id"),
+    Link(("post", "/admin/polls/{poll_id}/close"), "poll_id", "/poll_id"),
+)
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    # --- public -------------------------------------------------------------------------------
+    ("get", "/health"): Operation("liveness", {200: json_only("up", obj({"status": one_of("ok")}, ("status",)))}),
+    ("get", "/events"): Operation("upcoming events", {200: page("the events page", list_of(EVENT))}),
+    ("get", "/events/{event_id}"): Operation(
+        "an event's page and registration form", {200: page("the event", EVENT), 404: NOT_FOUND}),
+    ("post", "/events/{event_id}/registrations"): public_post(
+        "register for an event; the outcome goes by email",
+        {202: page("received: the same for a new, waitlisted or repeated registration", RECEIVED),
+         409: page("registration is closed", ERRORS)},
+        obj(REGISTRANT_FIELDS, ("email", "name", "organisation"), closed=True)),
+    ("get", "/r/{token}"): Operation(
+        "manage my registration", {200: page("details, calendar links and cancel", obj(
+            {"event": EVENT, "registration": ANY_OBJECT}, ("event", "registration"))), 404: NOT_FOUND}),
+    ("post", "/r/{token}/cancel"): public_post(
+        "cancel my registration", {
+            200: page("cancelled", obj({"status": one_of("cancelled"), "already": FLAG}, ("status",))),
+            409: page("the event has started", ERRORS)},
+        obj({}), required=False),
+    ("get", "/events/{event_id}/slides"): Operation(
+        "the form to ask for an event's slides", {200: page("the form"), 404: NOT_FOUND}),
+    ("post", "/events/{event_id}/slides/requests"): public_post(
+        "ask for the slides; a link is emailed where policy allows",
+        {202: page("always the same answer", RECEIVED)},
+        obj({"email": EMAIL, "consent": FLAG}, ("email",), closed=True)),
+    ("get", "/s/{token}"): Operation(
+        "a slide link", {302: Reply("to a short-lived download URL", headers=("Location",)),
+                         404: NOT_FOUND}),
+    ("get", "/p/{token}"): Operation(
+        "my poll page: every open poll of the event",
+        {200: page("the polls", obj({"event": ANY_OBJECT, "polls": list_of(ANY_OBJECT)}, ("event", "polls"))),
+         404: NOT_FOUND}),
+    ("post", "/p/{token}"): public_post(
+        "answer polls: JSON {answers: {poll_id: answer}} or form fields poll_<poll_id>",
+        {200: page("recorded", obj({"recorded": {}}, ("recorded",))),
+         409: page("already answered (per poll); what else was sent is recorded", ERRORS)},
+        obj({"answers": {"type": "object", "additionalProperties": ANSWER}}, ("answers",))),
+    ("get", "/nominations/host"): Operation("the host nomination form", {200: page("the form")}),
+    ("post", "/nominations"): public_post(
+        "nominate a host organisation", {202: page("received", RECEIVED)},
+        obj(NOMINATION_FIELDS, ("organisation", "contact_name", "email", "city", "venue", "capacity"),
+            closed=True), found=False),
+    ("get", "/topics"): Operation(
+        "suggested topics with vote counts",
+        {200: page("the topics", obj({"topics": list_of(ANY_OBJECT)}, ("topics",)))}),
+    ("post", "/topics"): public_post(
+        "suggest a topic; listed once the emailed link is opened", {202: page("received", RECEIVED)},
+        obj({"title": text(120), "description": text(1000), "email": EMAIL}, ("title", "email"), closed=True),
+        found=False),
+    ("post", "/topics/{topic_id}/votes"): public_post(
+        "vote for a topic; counted once the emailed link is opened", {202: page("received", RECEIVED)},
+        EMAIL_ONLY),
+    ("get", "/v/{token}"): Operation(
+        "confirm a topic suggestion or vote",
+        {200: page("confirmed", obj({"status": one_of("confirmed")}, ("status",))), 404: NOT_FOUND}),
+    ("get", "/reports/{event_id}"): Operation(
+        "the web version of an event's summary report", {200: page("the report"), 404: NOT_FOUND}),
+    ("get", "/u/{token}"): Operation("preferences and unsubscribe", {200: page("the page"), 404: NOT_FOUND}),
+    ("post", "/u/{token}"): public_post(
+        "RFC 8058 one-click unsubscribe (List-Unsubscribe=One-Click)",
+        {200: page("unsubscribed", obj({"status": one_of("unsubscribed")}, ("status",)))},
+        obj({"List-Unsubscribe": one_of("One-Click")}), types=(FORM, JSON), required=False),
+    # --- organisers ---------------------------------------------------------------------------
+    ("post", "/admin/events"): admin(
+        "create an event",
+        {201: json_only("created", obj({"event_id": {"type": "string"}, "event": EVENT}, ("event_id",)))},
+        obj(EVENT_FIELDS, EVENT_REQUIRED, closed=True), found=False, links={201: _EVENT_LINKS}),
+    ("get", "/admin/events"): admin("every event", {200: json_only("the events", list_of(EVENT))}, found=False),
+    ("get", "/admin/events/{event_id}"): admin("an event with its counts", {200: json_only("the event", EVENT)}),
+    ("patch", "/admin/events/{event_id}"): admin(
+        "change an event's fields; people are told of time, zone, venue or title changes",
+        {200: json_only("the changed event", EVENT)},
+        {**obj(EVENT_FIELDS, closed=True), "minProperties": 1}),
+    ("post", "/admin/events/{event_id}/attendance"): admin(
+        "mark people as attended",
+        {200: json_only("marked", obj({"marked": {}, "already": {}, "unknown": {}}))},
+        obj({"emails": {"oneOf": [list_of(EMAIL, minItems=1, maxItems=2000), {"type": "string"}]}},
+            ("emails",), closed=True)),
+    ("get", "/admin/events/{event_id}/registrations"): admin(
+        "every registration of an event",
+        {200: Reply("the registrations", {JSON: obj(
+            {"event_id": {"type": "string"}, "counts": COUNTS, "registrations": list_of(ANY_OBJECT)},
+            ("event_id", "counts", "registrations")), CSV: None})},
+        query={"format": one_of("json", "csv")}),
+    ("post", "/admin/events/{event_id}/slides"): admin(
+        "start a slide upload: a presigned PUT URL",
+        {201: json_only("the upload URL", obj({"upload_url": {"type": "string"}, "key": {"type": "string"}},
+                                              ("upload_url",)))},
+        obj({"filename": text(200), "content_type": text(120),
+             "size": {"type": "integer", "minimum": 1, "maximum": 100 * 1024 * 1024}},
+            ("filename", "content_type", "size"), closed=True)),
+    ("get", "/admin/events/{event_id}/slides"): admin(
+        "an event's slide files, downloads and leads", {200: json_only("the slides", ANY_OBJECT)}),
+    ("delete", "/admin/events/{event_id}/slides/{file_id}"): admin(
+        "remove a slide file", {200: json_only("removed", obj({"status": one_of("removed")}, ("status",)))}),
+    ("post", "/admin/events/{event_id}/polls"): admin(
+        "create a poll: options for single and multiple, a scale for rating",
+        {201: json_only("created", obj({"poll_id": {"type": "string"}, "poll": POLL}, ("poll_id",)))},
+        obj({"question": text(300), "kind": one_of("single", "multiple", "rating"),
+             "options": list_of(text(200), minItems=2, maxItems=12),
+             "scale": obj({"min": {"type": "integer"}, "max": {"type": "integer"},
+                           "min_label": text(40), "max_label": text(40)}, closed=True)},
+            ("question", "kind"), closed=True),
+        links={201: _POLL_LINKS}),
+    ("get", "/admin/events/{event_id}/polls"): admin(
+        "an event's polls",
+        {200: json_only("the polls", obj({"event_id": {"type": "string"}, "polls": list_of(POLL)}, ("polls",)))}),
+    ("post", "/admin/polls/{poll_id}/close"): admin("close a poll", {200: json_only("the closed poll", POLL)}),
+    ("get", "/admin/polls/{poll_id}/results"): admin(
+        "a poll's results in counts and percent",
+        {200: json_only("the results", obj({"total": {"type": "integer"}, "counts": ANY_OBJECT,
+                                            "percent": ANY_OBJECT}, ("total", "counts", "percent")))}),
+    ("post", "/admin/events/{event_id}/poll-invitations"): admin(
+        "email each confirmed registrant a personal poll link now",
+        {202: json_only("queued", obj({"status": one_of("queued"), "run_id": {"type": "string"}}, ("status",)))},
+        conflict="the event has no open polls"),
+    ("get", "/admin/nominations"): admin(
+        "nominations, oldest first",
+        {200: json_only("the nominations", obj({"nominations": list_of(ANY_OBJECT)}, ("nominations",)))},
+        found=False, query={"status": one_of("received", "shortlisted", "accepted", "declined")}),
+    ("post", "/admin/nominations/{nomination_id}/decision"): admin(
+        "decide on a nomination; the nominee is emailed",
+        {200: json_only("decided", obj({"nomination": ANY_OBJECT, "changed": FLAG}, ("nomination",)))},
+        obj({"status": one_of("shortlisted", "accepted", "declined"), "message": text(2000)},
+            ("status",), closed=True)),
+    ("put", "/admin/events/{event_id}/report"): admin(
+        "the report's editorial sections",
+        {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},
+                                          ("event_id", "sections")))},
+        obj({"sections": list_of(obj({"title": text(200), "markdown": text(20_000)}, ("title", "markdown"),
+                                     closed=True), maxItems=20)}, ("sections",), closed=True)),
+    ("get", "/admin/events/{event_id}/report"): admin(
+        "the report's editorial sections",
+        {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},
+                                          ("event_id", "sections")))}),
+    ("post", "/admin/events/{event_id}/report-runs"): admin(
+        "send (or dry-run) the summary report; the same run is never sent twice",
+        {202: json_only("queued", RUN)},
+        obj({"dry_run": FLAG, "test_recipient": EMAIL}, closed=True),
+        conflict="the report was already sent"),
+    ("get", "/admin/report-runs/{run_id}"): admin("a report run's progress", {200: json_only("the run", RUN)}),
+    ("post", "/admin/people/export"): admin(
+        "everything held about a person",
+        {200: json_only("the data", obj({"email": {"type": "string"}, "held": ANY_OBJECT}, ("email", "held")))},
+        EMAIL_ONLY, found=False),
+    ("post", "/admin/people/erase"): admin(
+        "erase a person's data; aggregate counts stay",
+        {200: json_only("erased", obj({"erased": {"type": "integer"}, "kept": ANY_OBJECT}, ("erased",)))},
+        EMAIL_ONLY, found=False),
+}
