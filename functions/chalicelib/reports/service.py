@@ -17,9 +17,7 @@ An event has one real run (a second is refused); dry runs and test sends may be 
 from __future__ import annotations
 
 import hashlib
-import random
 import secrets
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -42,8 +40,6 @@ BATCH_DUE = "ReportBatchDue"
 BATCH_SIZE = 50
 QUEUED, BUILDING, SENDING, DONE, FAILED = "queued", "building", "sending", "done", "failed"
 SENT, SKIPPED = "sent", "skipped"
-REFUSED = "ConditionalCheckFailed"
-ATTEMPTS = 8
 # SES answers these when it is busy: the batch is retried, rather than the person given up.
 _TRY_AGAIN = {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException",
               "ServiceUnavailable", "InternalFailure", "InternalServerError"}
@@ -125,19 +121,15 @@ def open_run(event_id: str, run_id: str, request: RunRequest, organiser: str) ->
         "recipients": 0, "sent": 0, "skipped": 0, "failed": 0, "would_send": 0,
         "batches": 0, "batches_done": 0, "built": False,
     }
-    operations: list[dict[str, Any]] = [
-        {"Put": {"Item": run, "ConditionExpression": "attribute_not_exists(pk)"}},
-    ]
+    operations = [store.put_op(run, "attribute_not_exists(pk)")]
     if _is_real(run):
-        operations.append({"Update": {
-            "Key": keys.report(event_id),
-            "UpdateExpression": "SET event_id = :event_id, real_run_id = :run_id",
-            "ConditionExpression": "attribute_not_exists(real_run_id)",
-            "ExpressionAttributeValues": {":event_id": event_id, ":run_id": run_id}}})
+        operations.append(store.update_op(
+            keys.report(event_id), "SET event_id = :event_id, real_run_id = :run_id",
+            "attribute_not_exists(real_run_id)", vals={":event_id": event_id, ":run_id": run_id}))
     try:
-        _transact(operations)
+        store.transact(operations)
     except store.ConditionFailed as refused:
-        if refused.code(0) == REFUSED:
+        if refused.refused(0):
             # The same key at the same moment: both callers get the one run.
             return get_run(run_id) or run
         old = refused.old_item(1) or {}
@@ -405,21 +397,6 @@ def _move(run_id: str, status: str, allowed: tuple[str, ...], reason: str | None
     except store.ConditionFailed:
         return False
     return True
-
-
-def _transact(operations: list[dict[str, Any]]) -> None:
-    # Two runs opened together may conflict on the event's report item; DynamoDB cancels one
-    # transaction, and it is simply tried again. A refused condition is the caller's answer.
-    attempt = 0
-    while True:
-        try:
-            store.transact(operations)
-            return
-        except store.ConditionFailed as cancelled:
-            attempt += 1
-            if any(cancelled.code(i) == REFUSED for i in range(len(operations))) or attempt == ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0, 0.01 * 2**attempt))
 
 
 # --- the report itself ----------------------------------------------------------------------------------
