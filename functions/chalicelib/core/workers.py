@@ -24,7 +24,8 @@ from chalicelib.core import aws, keys
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 
-DomainHandler = Callable[[str, dict[str, Any]], None]
+# Each handler takes its DetailType's TypedDict (core/domain_events.py): the detail as parsed JSON.
+DomainHandler = Callable[[str, Any], None]
 
 
 def consume(event: SQSEvent, handlers: Mapping[str, DomainHandler]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.core import auth, bus, clock, keys, mail, rate_limits, store
+from chalicelib.core.domain_events import NominationDecided
 from chalicelib.core.observability import logger
 from chalicelib.nominations.forms import Decision, HostNomination, one_line
 
@@ -175,7 +176,7 @@ def announce_nomination(nomination: dict[str, Any], organiser: str) -> None:
     ))
 
 
-def tell_nominee(nomination: dict[str, Any], decision: dict[str, Any]) -> None:
+def tell_nominee(nomination: dict[str, Any], decision: NominationDecided) -> None:
     """Email the nominee the organisers' decision and their message."""
     subjects = {
         "shortlisted": "Your offer to host the CofEe Club is shortlisted",

@@ -16,10 +16,11 @@ blueprint = Blueprint(__name__)
 def send_nomination_mail(event: SQSEvent) -> dict[str, Any]:
     # Imported here so the API function does not load the batch machinery at cold start.
     from chalicelib.core import workers
+    from chalicelib.core.domain_events import NominationDecided, NominationReceived
     from chalicelib.core.observability import logger
     from chalicelib.nominations import service
 
-    def received(detail_type: str, detail: dict[str, Any]) -> None:
+    def received(detail_type: str, detail: NominationReceived) -> None:
         nomination = service.get_nomination(detail["nomination_id"])
         if nomination is None:
             logger.warning("nomination gone before its emails were sent")
@@ -32,7 +33,7 @@ def send_nomination_mail(event: SQSEvent) -> dict[str, Any]:
                          {"nomination_id": nomination["nomination_id"], "to": organiser},
                          lambda payload: service.announce_nomination(nomination, payload["to"]))
 
-    def decided(detail_type: str, detail: dict[str, Any]) -> None:
+    def decided(detail_type: str, detail: NominationDecided) -> None:
         nomination = service.get_nomination(detail["nomination_id"])
         if nomination is None:
             logger.warning("nomination gone before its decision was sent")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.core import bus, clock, keys, store, tokens
+from chalicelib.core import bus, clock, domain_events, keys, store, tokens
 from chalicelib.events import service as events
 from chalicelib.registration.forms import Registrant
 
@@ -138,11 +138,6 @@ def _arrival(moment: datetime, registration_id: str) -> str:
     return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z#{registration_id}"
 
 
-def _summary(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"event_id": record["event_id"], "registration_id": record["registration_id"],
-            "email": record["email"], **extra}
-
-
 # -- registering -------------------------------------------------------------------------------
 
 
@@ -186,7 +181,8 @@ def register(event_id: str, person: Registrant) -> Outcome:
                 _announce_repeat(existing, now)
                 return Outcome.REPEATED
         else:
-            bus.publish("RegistrationConfirmed", _summary(record, registered_at=now))
+            bus.publish("RegistrationConfirmed", domain_events.RegistrationConfirmed(
+                event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now))
             return Outcome.CONFIRMED
         try:
             store.transact([_put(waiting), join_waiting])
@@ -196,7 +192,9 @@ def register(event_id: str, person: Registrant) -> Outcome:
                 _announce_repeat(existing, now)
                 return Outcome.REPEATED
             continue  # a place came free in between: try for it again
-        bus.publish("RegistrationWaitlisted", _summary(record, registered_at=now, arrival=arrival))
+        bus.publish("RegistrationWaitlisted", domain_events.RegistrationWaitlisted(
+            event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now,
+            arrival=arrival))
         return Outcome.WAITLISTED
     raise RuntimeError(f"registration for {event_id} kept colliding; the person may try again")
 
@@ -219,13 +217,9 @@ def _existing_registration(refused: store.ConditionFailed, *, event_at: int,
 
 
 def _announce_repeat(existing: dict[str, Any], now: str) -> None:
-    bus.publish("RegistrationRepeated", {
-        "event_id": existing.get("event_id", ""),
-        "registration_id": existing.get("registration_id", ""),
-        "email": existing.get("email", ""),
-        "status": existing.get("status", ""),
-        "requested_at": now,
-    })
+    bus.publish("RegistrationRepeated", domain_events.RegistrationRepeated(
+        event_id=existing.get("event_id", ""), registration_id=existing.get("registration_id", ""),
+        email=existing.get("email", ""), status=existing.get("status", ""), requested_at=now))
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -324,8 +318,9 @@ def cancel(event_id: str, email: str) -> Cancellation | None:
                 promoted = _give_up_place(record, now)
         except _RecordChanged:
             continue  # promoted or cancelled meanwhile: decide again on what it is now
-        bus.publish("RegistrationCancelled", _summary(
-            record, previous_status=record.get("status", ""), cancelled_at=now))
+        bus.publish("RegistrationCancelled", domain_events.RegistrationCancelled(
+            event_id=event_id, registration_id=record["registration_id"], email=record["email"],
+            previous_status=record.get("status", ""), cancelled_at=now))
         if promoted is not None:
             _announce_promotion(promoted, now)
         return Cancellation(record, promoted=promoted)
@@ -417,7 +412,9 @@ def promote_waiting(event_id: str) -> list[dict[str, Any]]:
 
 
 def _announce_promotion(candidate: dict[str, Any], now: str) -> None:
-    bus.publish("WaitlistPromoted", _summary(candidate, promoted_at=now))
+    bus.publish("WaitlistPromoted", domain_events.WaitlistPromoted(
+        event_id=candidate["event_id"], registration_id=candidate["registration_id"], email=candidate["email"],
+        promoted_at=now))
 
 
 # -- attendance --------------------------------------------------------------------------------

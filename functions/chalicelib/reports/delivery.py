@@ -15,6 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.core import clock, keys, mail, store
+from chalicelib.core.domain_events import ReportBatchDue
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.events import service as events
@@ -28,7 +29,7 @@ _TRY_AGAIN = {"TooManyRequestsException", "Throttling", "ThrottlingException", "
               "ServiceUnavailable", "InternalFailure", "InternalServerError"}
 
 
-def send_report(batch: dict[str, Any]) -> dict[str, int]:
+def send_report(batch: ReportBatchDue) -> dict[str, int]:
     """Email the report to each person of one batch who is not suppressed, once per run, and add
     the batch's counts to the run once. Returns the batch's counts."""
     run_id, number = batch["run_id"], int(batch["batch"])

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chalicelib.core import bus, clock, keys, store
+from chalicelib.core.domain_events import ReportBatchDue, ReportRunRequested
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
 from chalicelib.registration import service as registrations
@@ -105,9 +106,8 @@ def run_view(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def _announce_run(run: dict[str, Any]) -> None:
-    detail: dict[str, Any] = {"event_id": run["event_id"], "run_id": run["run_id"],
-                              "dry_run": bool(run.get("dry_run")), "requested_by": run["requested_by"],
-                              "requested_at": run["requested_at"]}
+    detail = ReportRunRequested(event_id=run["event_id"], run_id=run["run_id"], dry_run=bool(run.get("dry_run")),
+                                requested_by=run["requested_by"], requested_at=run["requested_at"])
     if run.get("test_recipient"):
         detail["test_recipient"] = run["test_recipient"]
     bus.publish(RUN_REQUESTED, detail)
@@ -120,7 +120,7 @@ def _is_real(run: dict[str, Any]) -> bool:
 # --- the worker: build once, fan out in batches ------------------------------------------------------
 
 
-def build_report_run(request: dict[str, Any]) -> None:
+def build_report_run(request: ReportRunRequested) -> None:
     """Render the report once, publish its web version (real runs), and announce one
     ReportBatchDue per BATCH_SIZE confirmed registrants. Safe to repeat for the same run: each
     batch is announced and counted once, and a finished run is left alone."""
@@ -190,8 +190,8 @@ def _announce_batch(run: dict[str, Any], number: int, people: list[dict[str, Any
         if (store.get(batch_key) or {}).get("published"):
             return
     if emails:
-        bus.publish(BATCH_DUE, {"event_id": run["event_id"], "run_id": run_id, "batch": number,
-                                "dry_run": bool(run.get("dry_run")), "emails": emails})
+        bus.publish(BATCH_DUE, ReportBatchDue(event_id=run["event_id"], run_id=run_id, batch=number,
+                                              dry_run=bool(run.get("dry_run")), emails=emails))
     store.put({**batch_key, "run_id": run_id, "number": number, "people": len(emails), "published": True})
 
 

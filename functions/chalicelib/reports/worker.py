@@ -9,7 +9,6 @@ from chalice.app import SQSEvent
 
 blueprint = Blueprint(__name__)
 
-Detail = dict[str, Any]
 
 
 @blueprint.on_sqs_message(queue_arn="arn:aws:sqs:eu-west-2:000000000000:placeholder",
@@ -17,14 +16,15 @@ Detail = dict[str, Any]
 def send_reports(event: SQSEvent) -> dict[str, Any]:
     # Imported here so the API function does not load the batch machinery at cold start.
     from chalicelib.core import workers
+    from chalicelib.core.domain_events import ReportBatchDue, ReportRunRequested
     from chalicelib.reports import service
 
-    def on_run_requested(_: str, detail: Detail) -> None:
+    def on_run_requested(_: str, detail: ReportRunRequested) -> None:
         # A redelivered or re-published request does not build the run again.
         workers.once("build_report_run", {"run_id": detail["run_id"]},
                      lambda _: service.build_report_run(detail))
 
-    def on_batch_due(_: str, detail: Detail) -> None:
+    def on_batch_due(_: str, detail: ReportBatchDue) -> None:
         workers.once("send_report", {"run_id": detail["run_id"], "batch": detail["batch"]},
                      lambda _: service.send_report(detail))
 

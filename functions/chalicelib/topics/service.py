@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.core import bus, clock, keys, mail, privacy, rate_limits, store, tokens
+from chalicelib.core.domain_events import TopicSuggested, VoteRequested
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.topics.forms import TopicSuggestion, VoteRequest
@@ -102,7 +103,7 @@ def listed_topics() -> list[dict[str, Any]]:
 # --- the worker: email the links ------------------------------------------------------------------
 
 
-def send_topic_confirmation(detail: dict[str, Any]) -> bool:
+def send_topic_confirmation(detail: TopicSuggested) -> bool:
     """Email the suggester the link that lists their topic; False if there is nothing to confirm."""
     item = store.get(keys.topic(detail["topic_id"]))
     if item is None or item.get("status") != PENDING:
@@ -119,7 +120,7 @@ def send_topic_confirmation(detail: dict[str, Any]) -> bool:
     return True
 
 
-def send_vote_confirmation(detail: dict[str, Any]) -> bool:
+def send_vote_confirmation(detail: VoteRequested) -> bool:
     """Email the voter the link that counts their vote; nothing if it already counts."""
     topic = listed_topic(detail["topic_id"])
     email = detail["email"]
