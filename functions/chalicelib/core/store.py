@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -115,47 +115,26 @@ def get(key: Mapping[str, str], consistent: bool = True) -> Item | None:
 
 def put(item: Mapping[str, Any], condition: str | None = None,
         names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None) -> None:
-    kwargs: dict[str, Any] = {"TableName": table(), "Item": to_dynamo(item)}
-    if condition:
-        kwargs["ConditionExpression"] = condition
-    if names:
-        kwargs["ExpressionAttributeNames"] = dict(names)
-    if vals:
-        kwargs["ExpressionAttributeValues"] = values(vals)
-    try:
-        aws.dynamodb().put_item(**kwargs)
-    except aws.dynamodb().exceptions.ConditionalCheckFailedException as exc:
-        raise ConditionFailed() from exc
+    _write(aws.dynamodb().put_item, put_op(item, condition, names=names, vals=vals))
 
 
 def update(key: Mapping[str, str], expression: str, *, condition: str | None = None,
            names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None,
            return_values: str = "ALL_NEW") -> Item:
-    kwargs: dict[str, Any] = {
-        "TableName": table(),
-        "Key": to_dynamo(key),
-        "UpdateExpression": expression,
-        "ReturnValues": return_values,
-    }
-    if condition:
-        kwargs["ConditionExpression"] = condition
-    if names:
-        kwargs["ExpressionAttributeNames"] = dict(names)
-    if vals:
-        kwargs["ExpressionAttributeValues"] = values(vals)
-    try:
-        response = aws.dynamodb().update_item(**kwargs)
-    except aws.dynamodb().exceptions.ConditionalCheckFailedException as exc:
-        raise ConditionFailed() from exc
+    response = _write(aws.dynamodb().update_item, update_op(key, expression, condition, names=names, vals=vals),
+                      ReturnValues=return_values)
     return from_dynamo(response.get("Attributes", {}))
 
 
 def delete(key: Mapping[str, str], condition: str | None = None) -> None:
-    kwargs: dict[str, Any] = {"TableName": table(), "Key": to_dynamo(key)}
-    if condition:
-        kwargs["ConditionExpression"] = condition
+    _write(aws.dynamodb().delete_item, delete_op(key, condition))
+
+
+def _write(call: Callable[..., Any], operation: Operation, **extra: Any) -> Any:
+    """One conditional write, built as a transaction item would be; ConditionFailed if refused."""
+    (_, spec), = operation.items()
     try:
-        aws.dynamodb().delete_item(**kwargs)
+        return call(**_dynamo_spec(spec), **extra)
     except aws.dynamodb().exceptions.ConditionalCheckFailedException as exc:
         raise ConditionFailed() from exc
 
@@ -227,7 +206,7 @@ def names(*attributes: str) -> dict[str, str]:
 
 
 def _spec(names: Mapping[str, str] | None, vals: Mapping[str, Any] | None, **fields: Any) -> dict[str, Any]:
-    spec = {name: value for name, value in fields.items() if value is not None}
+    spec = {name: value for name, value in fields.items() if value is not None and value != ""}
     if names:
         spec["ExpressionAttributeNames"] = dict(names)
     if vals:
@@ -296,14 +275,18 @@ def transact(operations: Sequence[Operation]) -> None:
 
 def _dynamo_operation(operation: Operation) -> dict[str, Any]:
     (kind, spec), = operation.items()
-    spec = dict(spec)
-    spec["TableName"] = table()
+    spec = _dynamo_spec(spec)
+    # The refused item as it was: one failed transaction tells, e.g., "full" from "already there".
+    spec.setdefault("ReturnValuesOnConditionCheckFailure", "ALL_OLD")
+    return {kind: spec}
+
+
+def _dynamo_spec(plain: Mapping[str, Any]) -> dict[str, Any]:
+    spec = {**plain, "TableName": table()}
     if "Item" in spec:
         spec["Item"] = to_dynamo(spec["Item"])
     if "Key" in spec:
         spec["Key"] = to_dynamo(spec["Key"])
     if "ExpressionAttributeValues" in spec:
         spec["ExpressionAttributeValues"] = values(spec["ExpressionAttributeValues"])
-    # The refused item as it was: one failed transaction tells, e.g., "full" from "already there".
-    spec.setdefault("ReturnValuesOnConditionCheckFailure", "ALL_OLD")
-    return {kind: spec}
+    return spec
