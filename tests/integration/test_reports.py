@@ -187,7 +187,7 @@ def test_a_redelivered_batch_that_was_never_counted_sends_nobody_twice(
     client: Any, organiser_key: str, event_id: str, pump: Any, outbox: Any
 ) -> None:
     from chalicelib.core import keys, store
-    from chalicelib.reports import service
+    from chalicelib.reports import delivery
 
     # Given a batch that emailed Ada, then stopped before it was counted (the worker died)
     registered(client, event_id, pump, {"ada@example.com": True, "grace@example.org": True})
@@ -199,8 +199,8 @@ def test_a_redelivered_batch_that_was_never_counted_sends_nobody_twice(
                  vals={":sending": "sending"})
 
     # When the batch is handled again
-    counts = service.send_report({"event_id": event_id, "run_id": run_id, "batch": 1,
-                                  "emails": ["ada@example.com", "grace@example.org"]})
+    counts = delivery.send_report({"event_id": event_id, "run_id": run_id, "batch": 1,
+                                   "emails": ["ada@example.com", "grace@example.org"]})
 
     # Then nobody is emailed again; Grace, whose send was never confirmed, counts as failed
     assert counts == {"sent": 1, "failed": 1}
@@ -239,11 +239,11 @@ def test_re_triggering_a_run_sends_nothing_again(
 def test_a_run_of_many_batches_counts_everyone_once(
     client: Any, organiser_key: str, pump: Any, outbox: Any
 ) -> None:
-    from chalicelib.reports import service
+    from chalicelib.reports import runs
 
     # Given more people than one batch holds (every third without consent)
     event_id = create_event(client, organiser_key, capacity=200)
-    people = {f"person{i}@example.com": i % 3 != 0 for i in range(service.BATCH_SIZE + 12)}
+    people = {f"person{i}@example.com": i % 3 != 0 for i in range(runs.BATCH_SIZE + 12)}
     registered(client, event_id, pump, people)
 
     run_id = start_run(client, organiser_key, event_id).json_body["run_id"]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
 
 from chalicelib.core import aws
+from chalicelib.core.domain_events import DomainEvent
 from chalicelib.core.settings import get_settings
 
 SOURCE = "clubflow"
@@ -15,12 +16,12 @@ class PublishError(RuntimeError):
     """EventBridge refused an entry; the caller's request should fail rather than lose it."""
 
 
-def publish(detail_type: str, detail: dict[str, Any]) -> None:
-    """Put one domain event on the bus."""
+def publish(detail_type: str, detail: DomainEvent) -> None:
+    """Put one domain event on the bus (its detail is the TypedDict named `detail_type`)."""
     publish_many([(detail_type, detail)])
 
 
-def publish_many(entries: list[tuple[str, dict[str, Any]]]) -> None:
+def publish_many(entries: Sequence[tuple[str, DomainEvent]]) -> None:
     """Put domain events on the bus in batches of ten (the PutEvents limit)."""
     bus = get_settings().bus_name
     for start in range(0, len(entries), 10):

@@ -6,7 +6,9 @@ Python values, converted at this boundary. There is deliberately no scan() here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,17 +18,32 @@ from chalicelib.core import aws
 from chalicelib.core.settings import get_settings
 
 Item = dict[str, Any]
+# One item of a transaction, {"Put" | "Update" | "ConditionCheck" | "Delete": spec}, in plain values.
+Operation = dict[str, Any]
+
+REFUSED = "ConditionalCheckFailed"
+CONFLICT = "TransactionConflict"
+# Transactions on one item (an event's counters, a poll's counts) collide under load; DynamoDB
+# cancels one of them (TransactionConflict) and it is simply tried again, this many times at most.
+ATTEMPTS = 8
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
 class ConditionFailed(Exception):
-    """A conditional write was refused; `reasons` holds per-item cancellation reasons."""
+    """A conditional write was refused. From a transaction, `reasons` holds its per-item
+    cancellation reasons and at least one item is refused; a single write has none."""
 
-    def __init__(self, reasons: list[dict[str, Any]] | None = None) -> None:
-        super().__init__("condition failed")
-        self.reasons = reasons or []
+    def __init__(self, reasons: Sequence[Mapping[str, Any]] | None = None) -> None:
+        self.reasons = [dict(reason) for reason in reasons or []]
+        refused = [i for i in range(len(self.reasons)) if self.refused(i)]
+        super().__init__(f"condition failed at item {', '.join(map(str, refused))}" if refused
+                         else "condition failed")
+
+    def refused(self, index: int) -> bool:
+        """Whether item `index` of the transaction failed its condition."""
+        return _code(self.reasons, index) == REFUSED
 
     def old_item(self, index: int) -> Item | None:
         """The item as it was when item `index` of a transaction failed its condition."""
@@ -35,10 +52,18 @@ class ConditionFailed(Exception):
         raw = self.reasons[index].get("Item")
         return from_dynamo(raw) if raw else None
 
-    def code(self, index: int) -> str:
-        if index >= len(self.reasons):
-            return ""
-        return str(self.reasons[index].get("Code", ""))
+
+class TransactionCancelled(Exception):
+    """DynamoDB cancelled a transaction for another reason than a refused condition (conflicts
+    that outlasted every attempt, throttling, validation); `reasons` says why, per item."""
+
+    def __init__(self, reasons: Sequence[Mapping[str, Any]]) -> None:
+        self.reasons = [dict(reason) for reason in reasons]
+        super().__init__(f"transaction cancelled: {', '.join(str(r.get('Code', '?')) for r in self.reasons)}")
+
+
+def _code(reasons: Sequence[Mapping[str, Any]], index: int) -> str:
+    return str(reasons[index].get("Code", "")) if index < len(reasons) else ""
 
 
 def _plain(value: Any) -> Any:
@@ -90,47 +115,26 @@ def get(key: Mapping[str, str], consistent: bool = True) -> Item | None:
 
 def put(item: Mapping[str, Any], condition: str | None = None,
         names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None) -> None:
-    kwargs: dict[str, Any] = {"TableName": table(), "Item": to_dynamo(item)}
-    if condition:
-        kwargs["ConditionExpression"] = condition
-    if names:
-        kwargs["ExpressionAttributeNames"] = dict(names)
-    if vals:
-        kwargs["ExpressionAttributeValues"] = values(vals)
-    try:
-        aws.dynamodb().put_item(**kwargs)
-    except aws.dynamodb().exceptions.ConditionalCheckFailedException as exc:
-        raise ConditionFailed() from exc
+    _write(aws.dynamodb().put_item, put_op(item, condition, names=names, vals=vals))
 
 
 def update(key: Mapping[str, str], expression: str, *, condition: str | None = None,
            names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None,
            return_values: str = "ALL_NEW") -> Item:
-    kwargs: dict[str, Any] = {
-        "TableName": table(),
-        "Key": to_dynamo(key),
-        "UpdateExpression": expression,
-        "ReturnValues": return_values,
-    }
-    if condition:
-        kwargs["ConditionExpression"] = condition
-    if names:
-        kwargs["ExpressionAttributeNames"] = dict(names)
-    if vals:
-        kwargs["ExpressionAttributeValues"] = values(vals)
-    try:
-        response = aws.dynamodb().update_item(**kwargs)
-    except aws.dynamodb().exceptions.ConditionalCheckFailedException as exc:
-        raise ConditionFailed() from exc
+    response = _write(aws.dynamodb().update_item, update_op(key, expression, condition, names=names, vals=vals),
+                      ReturnValues=return_values)
     return from_dynamo(response.get("Attributes", {}))
 
 
 def delete(key: Mapping[str, str], condition: str | None = None) -> None:
-    kwargs: dict[str, Any] = {"TableName": table(), "Key": to_dynamo(key)}
-    if condition:
-        kwargs["ConditionExpression"] = condition
+    _write(aws.dynamodb().delete_item, delete_op(key, condition))
+
+
+def _write(call: Callable[..., Any], operation: Operation, **extra: Any) -> Any:
+    """One conditional write, built as a transaction item would be; ConditionFailed if refused."""
+    (_, spec), = operation.items()
     try:
-        aws.dynamodb().delete_item(**kwargs)
+        return call(**_dynamo_spec(spec), **extra)
     except aws.dynamodb().exceptions.ConditionalCheckFailedException as exc:
         raise ConditionFailed() from exc
 
@@ -196,28 +200,93 @@ def count(pk: str, *, index: str | None = None, sk_below: str | None = None) -> 
         kwargs["ExclusiveStartKey"] = last
 
 
-def transact(operations: list[dict[str, Any]]) -> None:
-    """Run a TransactWriteItems; on a refused condition raise ConditionFailed with reasons.
+def names(*attributes: str) -> dict[str, str]:
+    """Expression attribute names `#a` for attributes `a` (for reserved words such as status)."""
+    return {f"#{attribute}": attribute for attribute in attributes}
 
-    Each operation is one of {"Put": {...}}, {"Update": {...}}, {"ConditionCheck": {...}},
-    {"Delete": {...}} with plain Python values under Item/Key/ExpressionAttributeValues.
+
+def _spec(names: Mapping[str, str] | None, vals: Mapping[str, Any] | None, **fields: Any) -> dict[str, Any]:
+    spec = {name: value for name, value in fields.items() if value is not None and value != ""}
+    if names:
+        spec["ExpressionAttributeNames"] = dict(names)
+    if vals:
+        spec["ExpressionAttributeValues"] = dict(vals)
+    return spec
+
+
+def put_op(item: Mapping[str, Any], condition: str | None = None, *,
+           names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None) -> Operation:
+    """A transaction item that puts `item` (if `condition` holds)."""
+    return {"Put": _spec(names, vals, Item=dict(item), ConditionExpression=condition)}
+
+
+def update_op(key: Mapping[str, str], expression: str, condition: str | None = None, *,
+              names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None) -> Operation:
+    """A transaction item that updates the item at `key` (if `condition` holds)."""
+    return {"Update": _spec(names, vals, Key=dict(key), UpdateExpression=expression,
+                            ConditionExpression=condition)}
+
+
+def check_op(key: Mapping[str, str], condition: str, *,
+             names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None) -> Operation:
+    """A transaction item that writes nothing but needs `condition` to hold on the item at `key`."""
+    return {"ConditionCheck": _spec(names, vals, Key=dict(key), ConditionExpression=condition)}
+
+
+def delete_op(key: Mapping[str, str], condition: str | None = None, *,
+              names: Mapping[str, str] | None = None, vals: Mapping[str, Any] | None = None) -> Operation:
+    """A transaction item that deletes the item at `key` (if `condition` holds)."""
+    return {"Delete": _spec(names, vals, Key=dict(key), ConditionExpression=condition)}
+
+
+def conflicted(reasons: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether a cancelled transaction is worth trying again as it is: some item collided with
+    another transaction and nothing else went wrong ("None" marks an item that was fine)."""
+    codes = {str(reason.get("Code", "")) for reason in reasons} - {"None"}
+    return codes == {CONFLICT}
+
+
+def backoff(attempt: int) -> None:
+    """Wait a random moment, longer after each attempt, so colliding writers spread out."""
+    time.sleep(random.uniform(0, 0.01 * 2**attempt))
+
+
+def transact(operations: Sequence[Operation]) -> None:
+    """Run a TransactWriteItems (items built with put_op, update_op, check_op, delete_op).
+
+    Conflicts with other transactions are tried again, with backoff, up to ATTEMPTS times.
+    Raises ConditionFailed at once when an item's condition refuses (`refused(i)` says which,
+    `old_item(i)` what it held), and TransactionCancelled for anything else.
     """
-    items = []
-    for op in operations:
-        (kind, spec), = op.items()
-        spec = dict(spec)
-        spec["TableName"] = table()
-        if "Item" in spec:
-            spec["Item"] = to_dynamo(spec["Item"])
-        if "Key" in spec:
-            spec["Key"] = to_dynamo(spec["Key"])
-        if "ExpressionAttributeValues" in spec:
-            spec["ExpressionAttributeValues"] = values(spec["ExpressionAttributeValues"])
-        spec.setdefault("ReturnValuesOnConditionCheckFailure", "ALL_OLD")
-        items.append({kind: spec})
+    items = [_dynamo_operation(op) for op in operations]
     client = aws.dynamodb()
-    try:
-        client.transact_write_items(TransactItems=items)
-    except client.exceptions.TransactionCanceledException as exc:
-        reasons = exc.response.get("CancellationReasons", [])
-        raise ConditionFailed(reasons) from exc
+    for attempt in range(ATTEMPTS):
+        try:
+            client.transact_write_items(TransactItems=items)
+            return
+        except client.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            if any(_code(reasons, i) == REFUSED for i in range(len(reasons))):
+                raise ConditionFailed(reasons) from exc
+            if not conflicted(reasons) or attempt == ATTEMPTS - 1:
+                raise TransactionCancelled(reasons) from exc
+        backoff(attempt)
+
+
+def _dynamo_operation(operation: Operation) -> dict[str, Any]:
+    (kind, spec), = operation.items()
+    spec = _dynamo_spec(spec)
+    # The refused item as it was: one failed transaction tells, e.g., "full" from "already there".
+    spec.setdefault("ReturnValuesOnConditionCheckFailure", "ALL_OLD")
+    return {kind: spec}
+
+
+def _dynamo_spec(plain: Mapping[str, Any]) -> dict[str, Any]:
+    spec = {**plain, "TableName": table()}
+    if "Item" in spec:
+        spec["Item"] = to_dynamo(spec["Item"])
+    if "Key" in spec:
+        spec["Key"] = to_dynamo(spec["Key"])
+    if "ExpressionAttributeValues" in spec:
+        spec["ExpressionAttributeValues"] = values(spec["ExpressionAttributeValues"])
+    return spec

@@ -30,7 +30,8 @@ PLACEHOLDER_QUEUE = "arn:aws:sqs:eu-west-2:000000000000:placeholder"
 # Idempotency records outlive any redelivery from a consumer queue (SQS keeps a message 4 days).
 RECORD_DAYS = 7
 
-DomainHandler = Callable[[str, dict[str, Any]], None]
+# Each handler takes its DetailType's TypedDict (core/domain_events.py): the detail as parsed JSON.
+DomainHandler = Callable[[str, Any], None]
 
 
 def consume(event: SQSEvent, handlers: Mapping[str, DomainHandler]) -> dict[str, Any]:

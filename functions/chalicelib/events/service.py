@@ -118,8 +118,8 @@ def update_event(event_id: str, changes: dict[str, Any]) -> dict[str, Any] | Non
     bus.publish("EventUpdated", {
         "event_id": event_id,
         "changed": sorted(k for k in changes),
-        "capacity_before": before.get("capacity"),
-        "capacity_after": after.get("capacity"),
+        "capacity_before": int(before["capacity"]),
+        "capacity_after": int(after["capacity"]),
         "starts_at": after["starts_at"],
         "ends_at": after["ends_at"],
     })

@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.core import auth, bus, clock, hashing, keys, mail, rate_limits, store
+from chalicelib.core.domain_events import NominationDecided
 from chalicelib.core.observability import logger
 from chalicelib.core.text import one_line
 from chalicelib.nominations.forms import Decision, HostNomination
@@ -23,7 +24,6 @@ NOMINATION_RECEIVED = "NominationReceived"
 NOMINATION_DECIDED = "NominationDecided"
 RECEIVED = "received"
 STATUSES = (RECEIVED, "shortlisted", "accepted", "declined")
-REFUSED = "ConditionalCheckFailed"
 # The same organisation nominated from the same address within this time is a repeat.
 REPEAT_WINDOW = timedelta(hours=1)
 NOMINATIONS_PER_EMAIL_PER_HOUR = 3
@@ -63,35 +63,31 @@ def nominate_host(nomination: HostNomination) -> str | None:
     nomination_id = secrets.token_hex(8)
     try:
         store.transact([
-            {"Put": {
-                "Item": {**keys.nomination_guard(_fingerprint(nomination)),
-                         "nomination_id": nomination_id,
-                         keys.TTL_ATTRIBUTE: int((now + REPEAT_WINDOW).timestamp())},
-                # DynamoDB removes expired items lazily: an expired guard no longer holds.
-                "ConditionExpression": "attribute_not_exists(pk) OR #exp < :now",
-                "ExpressionAttributeNames": {"#exp": keys.TTL_ATTRIBUTE},
-                "ExpressionAttributeValues": {":now": int(now.timestamp())}}},
-            {"Put": {
-                "Item": {**keys.nomination(nomination_id),
-                         **keys.nomination_listing(RECEIVED, received_at, nomination_id),
-                         **keys.person(nomination.email, keys.person_nomination(nomination_id)),
-                         "nomination_id": nomination_id,
-                         "kind": nomination.kind,
-                         "organisation": nomination.organisation,
-                         "contact_name": nomination.contact_name,
-                         "email": nomination.email,
-                         "city": nomination.city,
-                         "venue": nomination.venue,
-                         "capacity": nomination.capacity,
-                         "facilities": nomination.facilities,
-                         "preferred_months": nomination.preferred_months,
-                         "message": nomination.message,
-                         "status": RECEIVED,
-                         "received_at": received_at},
-                "ConditionExpression": "attribute_not_exists(pk)"}},
+            store.put_op({**keys.nomination_guard(_fingerprint(nomination)), "nomination_id": nomination_id,
+                          keys.TTL_ATTRIBUTE: int((now + REPEAT_WINDOW).timestamp())},
+                         # DynamoDB removes expired items lazily: an expired guard no longer holds.
+                         "attribute_not_exists(pk) OR #exp < :now",
+                         names={"#exp": keys.TTL_ATTRIBUTE}, vals={":now": int(now.timestamp())}),
+            store.put_op({**keys.nomination(nomination_id),
+                          **keys.nomination_listing(RECEIVED, received_at, nomination_id),
+                          **keys.person(nomination.email, keys.person_nomination(nomination_id)),
+                          "nomination_id": nomination_id,
+                          "kind": nomination.kind,
+                          "organisation": nomination.organisation,
+                          "contact_name": nomination.contact_name,
+                          "email": nomination.email,
+                          "city": nomination.city,
+                          "venue": nomination.venue,
+                          "capacity": nomination.capacity,
+                          "facilities": nomination.facilities,
+                          "preferred_months": nomination.preferred_months,
+                          "message": nomination.message,
+                          "status": RECEIVED,
+                          "received_at": received_at},
+                         "attribute_not_exists(pk)"),
         ])
     except store.ConditionFailed as refused:
-        if refused.code(0) == REFUSED:
+        if refused.refused(0):
             logger.info("host nomination repeated: nothing new stored")
             return None
         raise
@@ -180,7 +176,7 @@ def announce_nomination(nomination: dict[str, Any], organiser: str) -> None:
     ))
 
 
-def tell_nominee(nomination: dict[str, Any], decision: dict[str, Any]) -> None:
+def tell_nominee(nomination: dict[str, Any], decision: NominationDecided) -> None:
     """Email the nominee the organisers' decision and their message."""
     subjects = {
         "shortlisted": "Your offer to host the CofEe Club is shortlisted",

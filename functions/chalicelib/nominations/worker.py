@@ -17,10 +17,11 @@ blueprint = Blueprint(__name__)
                           name="send_nomination_mail", batch_size=10)
 def send_nomination_mail(event: SQSEvent) -> dict[str, Any]:
     # Imported here: the API function imports this module but never runs a consumer.
+    from chalicelib.core.domain_events import NominationDecided, NominationReceived
     from chalicelib.core.observability import logger
     from chalicelib.nominations import service
 
-    def received(detail_type: str, detail: dict[str, Any]) -> None:
+    def received(detail_type: str, detail: NominationReceived) -> None:
         nomination = service.get_nomination(detail["nomination_id"])
         if nomination is None:
             logger.warning("nomination gone before its emails were sent")
@@ -33,7 +34,7 @@ def send_nomination_mail(event: SQSEvent) -> dict[str, Any]:
                          {"nomination_id": nomination["nomination_id"], "to": organiser},
                          lambda payload: service.announce_nomination(nomination, payload["to"]))
 
-    def decided(detail_type: str, detail: dict[str, Any]) -> None:
+    def decided(detail_type: str, detail: NominationDecided) -> None:
         nomination = service.get_nomination(detail["nomination_id"])
         if nomination is None:
             logger.warning("nomination gone before its decision was sent")

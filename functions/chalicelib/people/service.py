@@ -17,9 +17,6 @@ Kept on purpose:
   not indexed by person, and expire within days (unsubscribe links within a year); they are
   left to expire. A slide or vote link opened after erasure records that new act again, and a
   manage or poll link finds no registration and shows the page for an unknown link.
-
-The reports service offers no such pair, so its two kinds of person item are handled here:
-the run delivery marks (deleted; the run's counts stay) and the suppression item (kept).
 """
 
 from __future__ import annotations
@@ -27,35 +24,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.core import clock, hashing, keys, store
+from chalicelib.core import clock, hashing
 from chalicelib.core.observability import logger
 from chalicelib.nominations import service as nominations
 from chalicelib.polls import service as polls
 from chalicelib.registration import service as registrations
+from chalicelib.reports import service as reports
 from chalicelib.slides import service as slides
 from chalicelib.topics import service as topics
 
 Export = dict[str, list[dict[str, Any]]]
-
-
-def _export_reports(email: str) -> Export:
-    return {
-        "report_deliveries": [keys.stored_fields(item) for item in _report_deliveries(email)],
-        "suppression": [keys.stored_fields(item) for item in store.query(
-            keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_SUPPRESSION)],
-    }
-
-
-def _erase_reports(email: str) -> int:
-    items = _report_deliveries(email)
-    for item in items:
-        store.delete(keys.primary_key(item))
-    return len(items)
-
-
-def _report_deliveries(email: str) -> list[dict[str, Any]]:
-    return list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_REPORTS))
-
 
 # Registrations go first: giving up a held place must happen while the record still exists.
 HOLDERS: tuple[tuple[Callable[[str], Export], Callable[[str], int]], ...] = (
@@ -64,7 +42,7 @@ HOLDERS: tuple[tuple[Callable[[str], Export], Callable[[str], int]], ...] = (
     (polls.export_person, polls.erase_person),
     (nominations.export_person, nominations.erase_person),
     (topics.export_person, topics.erase_person),
-    (_export_reports, _erase_reports),
+    (reports.export_person, reports.erase_person),
 )
 
 
@@ -86,7 +64,7 @@ def erase_person(email: str, organiser: str) -> dict[str, Any]:
     Returns how many items were erased, and what is kept (the suppression, if any).
     """
     erased = sum(erase(email) for _, erase in HOLDERS)
-    kept = len(_export_reports(email)["suppression"])
+    kept = len(reports.export_person(email)["suppression"])
     _audit("erase", email, organiser, erased=erased)
     return {"erased": erased, "kept": {"suppression": kept}}
 

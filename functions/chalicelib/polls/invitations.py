@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from chalicelib.core import bus, clock, keys, mail, schedules, store
+from chalicelib.core.domain_events import PollInvitationDue, PollInvitationsRequested
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
@@ -62,7 +63,7 @@ def plan_invitations(event_id: str, ends_at: str) -> str | None:
 # --- fanning out ------------------------------------------------------------------------------
 
 
-def invite_to_polls(request: dict[str, Any]) -> int:
+def invite_to_polls(request: PollInvitationsRequested) -> int:
     """Announce one PollInvitationDue per confirmed attendee; return how many.
 
     Nothing is announced for an unknown event, an event without open polls, or a scheduled
@@ -102,7 +103,7 @@ def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]
 # --- emailing one person ------------------------------------------------------------------------
 
 
-def send_invitation(due: dict[str, Any]) -> bool:
+def send_invitation(due: PollInvitationDue) -> bool:
     """Email one attendee their personal poll link, unless they were already invited (by any
     run), are no longer registered, or the event has no open polls left. Return whether sent."""
     event_id, email = due["event_id"], due["email"]

@@ -8,9 +8,7 @@ therefore the database's rule, whatever the page or the network does.
 
 from __future__ import annotations
 
-import random
 import secrets
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,10 +23,6 @@ from chalicelib.registration import service as registrations
 LINK_PURPOSE = "poll"
 OPEN = "open"
 CLOSED = "closed"
-REFUSED = "ConditionalCheckFailed"
-# Concurrent votes on one poll update the same counts; DynamoDB may cancel one of them
-# (TransactionConflict) and it is simply tried again.
-ATTEMPTS = 8
 ALREADY_ANSWERED = "You have already answered this poll; your first answer stands."
 POLL_CLOSED = "This poll has closed, so it takes no more answers."
 _POLL_FIELDS = ("poll_id", "event_id", "question", "kind", "options", "scale", "status",
@@ -88,10 +82,9 @@ def create_poll(event_id: str, new: NewPoll, organiser: str) -> dict[str, Any]:
         poll["options"] = list(new.options)
         counters = [str(position) for position in range(len(new.options))]
     store.transact([
-        {"Put": {"Item": poll, "ConditionExpression": "attribute_not_exists(pk)"}},
-        {"Put": {"Item": {**keys.poll_results(poll_id), "poll_id": poll_id, "event_id": event_id,
-                          "respondents": 0, "counts": dict.fromkeys(counters, 0)},
-                 "ConditionExpression": "attribute_not_exists(pk)"}},
+        store.put_op(poll, "attribute_not_exists(pk)"),
+        store.put_op({**keys.poll_results(poll_id), "poll_id": poll_id, "event_id": event_id,
+                      "respondents": 0, "counts": dict.fromkeys(counters, 0)}, "attribute_not_exists(pk)"),
     ])
     return poll
 
@@ -205,37 +198,24 @@ def cast_vote(poll: Mapping[str, Any], email: str, answer: Answer) -> str:
     names = {"#respondents": "respondents", "#counts": "counts",
              **{f"#c{i}": counter for i, counter in enumerate(counters)}}
     adds = ", ".join(f"#counts.#c{i} = #counts.#c{i} + :one" for i in range(len(counters)))
-    operations = [
-        {"ConditionCheck": {
-            "Key": keys.poll(poll_id), "ConditionExpression": "#status = :open",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {":open": OPEN}}},
-        {"Put": {
-            "Item": {**keys.poll_vote(poll_id, hashing.email_digest(email)),
-                     **keys.person(email, keys.person_polls("vote", poll_id)),
-                     "poll_id": poll_id, "event_id": poll["event_id"], "email": email,
-                     "answer": answer, "voted_at": clock.iso(clock.now())},
-            "ConditionExpression": "attribute_not_exists(pk)"}},
-        {"Update": {
-            "Key": keys.poll_results(poll_id),
-            "UpdateExpression": f"SET #respondents = #respondents + :one, {adds}",
-            "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeNames": names, "ExpressionAttributeValues": {":one": 1}}},
-    ]
-    attempt = 0
-    while True:
-        try:
-            store.transact(operations)
-            return ""
-        except store.ConditionFailed as cancelled:
-            if cancelled.code(1) == REFUSED:
-                return ALREADY_ANSWERED
-            if cancelled.code(0) == REFUSED:
-                return POLL_CLOSED
-            attempt += 1
-            if cancelled.code(2) == REFUSED or attempt == ATTEMPTS:
-                raise
-            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+    try:
+        store.transact([
+            store.check_op(keys.poll(poll_id), "#status = :open", names=store.names("status"), vals={":open": OPEN}),
+            store.put_op({**keys.poll_vote(poll_id, hashing.email_digest(email)),
+                          **keys.person(email, keys.person_polls("vote", poll_id)),
+                          "poll_id": poll_id, "event_id": poll["event_id"], "email": email,
+                          "answer": answer, "voted_at": clock.iso(clock.now())},
+                         "attribute_not_exists(pk)"),
+            store.update_op(keys.poll_results(poll_id), f"SET #respondents = #respondents + :one, {adds}",
+                            "attribute_exists(pk)", names=names, vals={":one": 1}),
+        ])
+    except store.ConditionFailed as refused:
+        if refused.refused(1):
+            return ALREADY_ANSWERED
+        if refused.refused(0):
+            return POLL_CLOSED
+        raise
+    return ""
 
 
 # --- a person's data (export, erasure) --------------------------------------------------------

@@ -12,28 +12,33 @@ from chalicelib.core import workers
 
 blueprint = Blueprint(__name__)
 
-Detail = dict[str, Any]
 
 
 @blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE,
                           name="send_poll_invitations", batch_size=10)
 def send_poll_invitations(event: SQSEvent) -> dict[str, Any]:
     # Imported here: the API function imports this module but never runs a consumer.
+    from chalicelib.core.domain_events import (
+        EventScheduled,
+        EventUpdated,
+        PollInvitationDue,
+        PollInvitationsRequested,
+    )
     from chalicelib.polls import invitations
 
-    def on_event_scheduled(_: str, detail: Detail) -> None:
+    def on_event_scheduled(_: str, detail: EventScheduled) -> None:
         invitations.plan_invitations(detail["event_id"], detail["ends_at"])
 
-    def on_event_updated(_: str, detail: Detail) -> None:
+    def on_event_updated(_: str, detail: EventUpdated) -> None:
         if "ends_at" in detail.get("changed", []):
             invitations.plan_invitations(detail["event_id"], detail["ends_at"])
 
-    def on_invitations_requested(_: str, detail: Detail) -> None:
+    def on_invitations_requested(_: str, detail: PollInvitationsRequested) -> None:
         # A redelivered request does not announce everyone again.
         workers.once("invite_to_polls", {"event_id": detail["event_id"], "run_id": detail["run_id"]},
                      lambda _: invitations.invite_to_polls(detail))
 
-    def on_invitation_due(_: str, detail: Detail) -> None:
+    def on_invitation_due(_: str, detail: PollInvitationDue) -> None:
         workers.once("send_poll_invitation",
                      {"event_id": detail["event_id"], "email": detail["email"], "run_id": detail["run_id"]},
                      lambda _: invitations.send_invitation(detail))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib.core import bus, clock, keys, schedules
+from chalicelib.core.domain_events import DomainEvent, ReminderDue
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
 from chalicelib.registration import service
@@ -49,9 +50,9 @@ def remind_attendees(event_id: str, starts_at: str) -> int:
     if event is None or event["starts_at"] != starts_at:
         logger.info("reminder no longer applies", extra={"event_id": event_id})
         return 0
-    entries = [
-        ("ReminderDue", {"event_id": event_id, "registration_id": record["registration_id"],
-                         "email": record["email"], "starts_at": starts_at})
+    entries: list[tuple[str, DomainEvent]] = [
+        ("ReminderDue", ReminderDue(event_id=event_id, registration_id=record["registration_id"],
+                                    email=record["email"], starts_at=starts_at))
         for record in service.confirmed_registrations(event_id)
     ]
     bus.publish_many(entries)

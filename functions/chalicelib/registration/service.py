@@ -8,30 +8,27 @@ The outcome of each change is published on the bus; the worker sends the emails.
 
 from __future__ import annotations
 
-import random
-import re
 import secrets
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.core import bus, clock, keys, store, tokens
+from chalicelib.core import bus, clock, domain_events, keys, store, tokens
 from chalicelib.events import service as events
 from chalicelib.registration.forms import Registrant
 
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
-REFUSED = "ConditionalCheckFailed"
 MANAGE_PURPOSE = "manage"
-# Transactions on one event's counters can collide under load; DynamoDB then cancels one of
-# them (TransactionConflict) and it is simply tried again.
-ATTEMPTS = 8
+# Conditions on the event item, and the attributes they name (their one value is :now).
 _OPEN = "#starts_at > :now AND (attribute_not_exists(#registration_closes_at) OR #registration_closes_at > :now)"
+_OPEN_NAMES = ("starts_at", "registration_closes_at")
 _NOT_STARTED = "attribute_exists(pk) AND #starts_at > :now"
+_NOT_STARTED_NAMES = ("starts_at",)
 
 
 class Outcome(StrEnum):
@@ -90,79 +87,55 @@ class Attendance:
 # -- building blocks ---------------------------------------------------------------------------
 
 
-def _op(kind: str, key: dict[str, str], expression: str, condition: str,
-        vals: dict[str, Any]) -> dict[str, Any]:
-    """One transaction item; names and values are the ones its expressions use."""
-    text = f"{expression} {condition}"
-    spec: dict[str, Any] = {"Key": key, "ConditionExpression": condition}
-    if kind == "Update":
-        spec["UpdateExpression"] = expression
-    names = {f"#{name}": name for name in re.findall(r"#(\w+)", text)}
-    used = {name: value for name, value in vals.items() if re.search(rf"{name}\b", text)}
-    if names:
-        spec["ExpressionAttributeNames"] = names
-    if used:
-        spec["ExpressionAttributeValues"] = used
-    return {kind: spec}
-
-
-def _put(record: dict[str, Any]) -> dict[str, Any]:
+def _put(record: dict[str, Any]) -> store.Operation:
     # One registration per (event, email); a cancelled one may be taken up again.
-    return {"Put": {
-        "Item": record,
-        "ConditionExpression": "attribute_not_exists(pk) OR #status = :cancelled",
-        "ExpressionAttributeNames": {"#status": "status"},
-        "ExpressionAttributeValues": {":cancelled": CANCELLED},
-    }}
+    return store.put_op(record, "attribute_not_exists(pk) OR #status = :cancelled",
+                        names=store.names("status"), vals={":cancelled": CANCELLED})
 
 
-def _event(event_id: str, expression: str, condition: str, now: str) -> dict[str, Any]:
-    return _op("Update", dict(keys.event(event_id)), expression, condition, {":one": 1, ":zero": 0, ":now": now})
+def _counts(event_id: str, moves: Mapping[str, int], condition: str, *,
+            names: Iterable[str] = (), vals: Mapping[str, Any] | None = None) -> store.Operation:
+    """Move the event's counters one up (+1) or down (-1) each, if `condition` holds; `names`
+    and `vals` are what the condition uses besides the counters."""
+    expression = "SET " + ", ".join(f"#{counter} = #{counter} {'+' if step > 0 else '-'} :one"
+                                    for counter, step in moves.items())
+    return store.update_op(keys.event(event_id), expression, condition,
+                           names=store.names(*dict.fromkeys([*moves, *names])), vals={":one": 1, **(vals or {})})
 
 
-def _leave(record: dict[str, Any], expected: str, now: str) -> dict[str, Any]:
+def _leave(record: dict[str, Any], expected: str, now: str) -> store.Operation:
     """The person gives up their place or their spot on the waiting list."""
-    return _op(
-        "Update", dict(keys.registration(record["event_id"], record["email"])),
+    return store.update_op(
+        keys.registration(record["event_id"], record["email"]),
         f"SET #status = :cancelled, cancelled_at = :now REMOVE {', '.join(keys.waiting_attributes())}",
         "#status = :expected AND registration_id = :rid",
-        {":cancelled": CANCELLED, ":now": now, ":expected": expected, ":rid": record["registration_id"]},
+        names=store.names("status"),
+        vals={":cancelled": CANCELLED, ":now": now, ":expected": expected, ":rid": record["registration_id"]},
     )
 
 
-def _promote(candidate: dict[str, Any], now: str) -> dict[str, Any]:
+def _promote(candidate: dict[str, Any], now: str) -> store.Operation:
     """A waiting person takes a place, provided they are still waiting."""
-    return _op(
-        "Update", dict(keys.registration(candidate["event_id"], candidate["email"])),
+    return store.update_op(
+        keys.registration(candidate["event_id"], candidate["email"]),
         f"SET #status = :confirmed, promoted_at = :now, confirmed_at = :now "
         f"REMOVE {', '.join(keys.waiting_attributes())}",
         "#status = :waitlisted AND registration_id = :rid",
-        {":confirmed": CONFIRMED, ":waitlisted": WAITLISTED, ":now": now,
-         ":rid": candidate["registration_id"]},
+        names=store.names("status"),
+        vals={":confirmed": CONFIRMED, ":waitlisted": WAITLISTED, ":now": now,
+              ":rid": candidate["registration_id"]},
     )
 
 
-def _transact(operations: list[dict[str, Any]]) -> None:
-    """Run a transaction; retry only cancellations that no condition caused (conflicts)."""
-    for attempt in range(ATTEMPTS):
-        try:
-            store.transact(operations)
-            return
-        except store.ConditionFailed as cancelled:
-            refused = any(cancelled.code(i) == REFUSED for i in range(len(operations)))
-            if refused or attempt == ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0, 0.01 * 2**attempt))
+def _hand_on(event_id: str, now: str) -> store.Operation:
+    """A place changes hands (or a waiting spot is given up): one fewer waiting, one cancelled."""
+    return _counts(event_id, {"waitlisted": -1, "cancelled": +1}, _NOT_STARTED,
+                   names=_NOT_STARTED_NAMES, vals={":now": now})
 
 
 def _arrival(moment: datetime, registration_id: str) -> str:
     # Microseconds, then a random tie-break: sorts by arrival, unique per registration.
     return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%f}Z#{registration_id}"
-
-
-def _summary(record: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {"event_id": record["event_id"], "registration_id": record["registration_id"],
-            "email": record["email"], **extra}
 
 
 # -- registering -------------------------------------------------------------------------------
@@ -192,32 +165,36 @@ def register(event_id: str, person: Registrant) -> Outcome:
         "registered_at": now,
         "attended": False,
     }
-    take_place = _event(event_id, "SET #confirmed = #confirmed + :one",
-                        f"attribute_exists(pk) AND {_OPEN} AND #confirmed < #capacity", now)
-    join_waiting = _event(event_id, "SET #waitlisted = #waitlisted + :one",
-                          f"attribute_exists(pk) AND {_OPEN} AND #confirmed >= #capacity", now)
+    take_place = _counts(event_id, {"confirmed": +1}, f"attribute_exists(pk) AND {_OPEN} AND #confirmed < #capacity",
+                         names=(*_OPEN_NAMES, "capacity"), vals={":now": now})
+    join_waiting = _counts(event_id, {"waitlisted": +1},
+                           f"attribute_exists(pk) AND {_OPEN} AND #confirmed >= #capacity",
+                           names=(*_OPEN_NAMES, "confirmed", "capacity"), vals={":now": now})
     arrival = _arrival(moment, registration_id)
     waiting = {**record, **keys.waiting_listing(event_id, arrival), "status": WAITLISTED, "arrival": arrival}
-    for _ in range(ATTEMPTS):
+    for _ in range(store.ATTEMPTS):
         try:
-            _transact([take_place, _put({**record, "status": CONFIRMED, "confirmed_at": now})])
+            store.transact([take_place, _put({**record, "status": CONFIRMED, "confirmed_at": now})])
         except store.ConditionFailed as refused:
             existing = _existing_registration(refused, event_at=0, record_at=1)
             if existing is not None:
                 _announce_repeat(existing, now)
                 return Outcome.REPEATED
         else:
-            bus.publish("RegistrationConfirmed", _summary(record, registered_at=now))
+            bus.publish("RegistrationConfirmed", domain_events.RegistrationConfirmed(
+                event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now))
             return Outcome.CONFIRMED
         try:
-            _transact([_put(waiting), join_waiting])
+            store.transact([_put(waiting), join_waiting])
         except store.ConditionFailed as refused:
             existing = _existing_registration(refused, event_at=1, record_at=0)
             if existing is not None:
                 _announce_repeat(existing, now)
                 return Outcome.REPEATED
             continue  # a place came free in between: try for it again
-        bus.publish("RegistrationWaitlisted", _summary(record, registered_at=now, arrival=arrival))
+        bus.publish("RegistrationWaitlisted", domain_events.RegistrationWaitlisted(
+            event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now,
+            arrival=arrival))
         return Outcome.WAITLISTED
     raise RuntimeError(f"registration for {event_id} kept colliding; the person may try again")
 
@@ -226,27 +203,23 @@ def _existing_registration(refused: store.ConditionFailed, *, event_at: int,
                            record_at: int) -> dict[str, Any] | None:
     """Read a refused registration: raises for an unknown or closed event; the registration
     already held for a repeat; None when the event was full (or had room again)."""
-    if refused.code(event_at) == REFUSED:
+    if refused.refused(event_at):
         event = refused.old_item(event_at)
         if event is None:
             raise EventNotFound()
         if not events.registration_open(event):
             raise RegistrationClosed(event)
-    if refused.code(record_at) == REFUSED:
+    if refused.refused(record_at):
         return refused.old_item(record_at) or {}
-    if refused.code(event_at) != REFUSED:
+    if not refused.refused(event_at):
         raise refused
     return None
 
 
 def _announce_repeat(existing: dict[str, Any], now: str) -> None:
-    bus.publish("RegistrationRepeated", {
-        "event_id": existing.get("event_id", ""),
-        "registration_id": existing.get("registration_id", ""),
-        "email": existing.get("email", ""),
-        "status": existing.get("status", ""),
-        "requested_at": now,
-    })
+    bus.publish("RegistrationRepeated", domain_events.RegistrationRepeated(
+        event_id=existing.get("event_id", ""), registration_id=existing.get("registration_id", ""),
+        email=existing.get("email", ""), status=existing.get("status", ""), requested_at=now))
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -330,7 +303,7 @@ def cancel(event_id: str, email: str) -> Cancellation | None:
     """Give up a place (promoting the first waiting person in the same transaction) or a spot
     on the waiting list. Cancelling again changes nothing. None if there is no registration;
     raises EventStarted once the event has begun."""
-    for _ in range(ATTEMPTS):
+    for _ in range(store.ATTEMPTS):
         record = get_registration(event_id, email)
         if record is None:
             return None
@@ -345,20 +318,17 @@ def cancel(event_id: str, email: str) -> Cancellation | None:
                 promoted = _give_up_place(record, now)
         except _RecordChanged:
             continue  # promoted or cancelled meanwhile: decide again on what it is now
-        bus.publish("RegistrationCancelled", _summary(
-            record, previous_status=record.get("status", ""), cancelled_at=now))
+        bus.publish("RegistrationCancelled", domain_events.RegistrationCancelled(
+            event_id=event_id, registration_id=record["registration_id"], email=record["email"],
+            previous_status=record.get("status", ""), cancelled_at=now))
         if promoted is not None:
             _announce_promotion(promoted, now)
         return Cancellation(record, promoted=promoted)
     raise RuntimeError(f"cancellation for {event_id} kept colliding; the person may try again")
 
 
-def _refused(refused: store.ConditionFailed, index: int) -> bool:
-    return refused.code(index) == REFUSED
-
-
 def _raise_if_started(refused: store.ConditionFailed, event_at: int) -> None:
-    if _refused(refused, event_at):
+    if refused.refused(event_at):
         event = refused.old_item(event_at)
         if event is None:
             raise EventNotFound()
@@ -369,11 +339,7 @@ def _raise_if_started(refused: store.ConditionFailed, event_at: int) -> None:
 def _leave_waiting_list(record: dict[str, Any], now: str) -> None:
     event_id = record["event_id"]
     try:
-        _transact([
-            _leave(record, WAITLISTED, now),
-            _event(event_id, "SET #waitlisted = #waitlisted - :one, #cancelled = #cancelled + :one",
-                   _NOT_STARTED, now),
-        ])
+        store.transact([_leave(record, WAITLISTED, now), _hand_on(event_id, now)])
     except store.ConditionFailed as refused:
         _raise_if_started(refused, 1)
         raise _RecordChanged() from None
@@ -382,26 +348,25 @@ def _leave_waiting_list(record: dict[str, Any], now: str) -> None:
 def _give_up_place(record: dict[str, Any], now: str) -> dict[str, Any] | None:
     """Cancel a confirmed place; hand it to the first person still waiting, if any."""
     event_id = record["event_id"]
-    hand_on = _event(event_id, "SET #waitlisted = #waitlisted - :one, #cancelled = #cancelled + :one",
-                     _NOT_STARTED, now)
+    hand_on = _hand_on(event_id, now)
     # Only free the place outright when the counter says nobody waits, so someone the index
     # does not show yet is never left waiting beside an empty seat.
-    free = _event(event_id, "SET #confirmed = #confirmed - :one, #cancelled = #cancelled + :one",
-                  f"{_NOT_STARTED} AND #waitlisted = :zero", now)
-    for attempt in range(ATTEMPTS):
+    free = _counts(event_id, {"confirmed": -1, "cancelled": +1}, f"{_NOT_STARTED} AND #waitlisted = :zero",
+                   names=(*_NOT_STARTED_NAMES, "waitlisted"), vals={":now": now, ":zero": 0})
+    for attempt in range(store.ATTEMPTS):
         for candidate in waiting_list(event_id, limit=5):
             try:
-                _transact([_leave(record, CONFIRMED, now), _promote(candidate, now), hand_on])
+                store.transact([_leave(record, CONFIRMED, now), _promote(candidate, now), hand_on])
             except store.ConditionFailed as refused:
                 _raise_if_started(refused, 2)
-                if _refused(refused, 0):
+                if refused.refused(0):
                     raise _RecordChanged() from None
                 continue  # promoted or cancelled by someone else: the next in line
             return candidate
         try:
-            _transact([_leave(record, CONFIRMED, now), free])
+            store.transact([_leave(record, CONFIRMED, now), free])
         except store.ConditionFailed as refused:
-            if _refused(refused, 0):
+            if refused.refused(0):
                 raise _RecordChanged() from None
             _raise_if_started(refused, 1)
             time.sleep(0.05 * (attempt + 1))  # someone joined the list; the index shows them shortly
@@ -409,9 +374,8 @@ def _give_up_place(record: dict[str, Any], now: str) -> dict[str, Any] | None:
         return None
     # The index lags behind the counter for longer than expected: free the place now and fill
     # it from the list as it shows.
-    _transact([_leave(record, CONFIRMED, now), _event(
-        event_id, "SET #confirmed = #confirmed - :one, #cancelled = #cancelled + :one",
-        _NOT_STARTED, now)])
+    store.transact([_leave(record, CONFIRMED, now), _counts(
+        event_id, {"confirmed": -1, "cancelled": +1}, _NOT_STARTED, names=_NOT_STARTED_NAMES, vals={":now": now})])
     promote_waiting(event_id)  # announces whom it promotes
     return None
 
@@ -430,12 +394,13 @@ def promote_waiting(event_id: str) -> list[dict[str, Any]]:
             if candidate["registration_id"] in done:
                 continue  # the index has not caught up with an earlier promotion
             now = clock.iso(clock.now())
-            take_place = _event(event_id, "SET #confirmed = #confirmed + :one, #waitlisted = #waitlisted - :one",
-                                f"{_NOT_STARTED} AND #confirmed < #capacity", now)
+            take_place = _counts(event_id, {"confirmed": +1, "waitlisted": -1},
+                                 f"{_NOT_STARTED} AND #confirmed < #capacity",
+                                 names=(*_NOT_STARTED_NAMES, "capacity"), vals={":now": now})
             try:
-                _transact([_promote(candidate, now), take_place])
+                store.transact([_promote(candidate, now), take_place])
             except store.ConditionFailed as refused:
-                if _refused(refused, 1):
+                if refused.refused(1):
                     return promoted  # full, or the event has started
                 continue
             done.add(candidate["registration_id"])
@@ -447,7 +412,9 @@ def promote_waiting(event_id: str) -> list[dict[str, Any]]:
 
 
 def _announce_promotion(candidate: dict[str, Any], now: str) -> None:
-    bus.publish("WaitlistPromoted", _summary(candidate, promoted_at=now))
+    bus.publish("WaitlistPromoted", domain_events.WaitlistPromoted(
+        event_id=candidate["event_id"], registration_id=candidate["registration_id"], email=candidate["email"],
+        promoted_at=now))
 
 
 # -- attendance --------------------------------------------------------------------------------
@@ -461,17 +428,16 @@ def mark_attended(event_id: str, emails: Iterable[str]) -> Attendance:
     now = clock.iso(clock.now())
     for email in dict.fromkeys(emails):
         try:
-            _transact([
-                _op("Update", dict(keys.registration(event_id, email)),
-                    "SET #attended = :yes, attended_at = :now",
-                    "attribute_exists(pk) AND (attribute_not_exists(#attended) OR #attended = :no)",
-                    {":yes": True, ":no": False, ":now": now}),
-                _event(event_id, "SET #attended = #attended + :one", "attribute_exists(pk)", now),
+            store.transact([
+                store.update_op(keys.registration(event_id, email), "SET #attended = :yes, attended_at = :now",
+                                "attribute_exists(pk) AND (attribute_not_exists(#attended) OR #attended = :no)",
+                                names=store.names("attended"), vals={":yes": True, ":no": False, ":now": now}),
+                _counts(event_id, {"attended": +1}, "attribute_exists(pk)"),
             ])
         except store.ConditionFailed as refused:
-            if _refused(refused, 0) and refused.old_item(0):
+            if refused.refused(0) and refused.old_item(0):
                 result.already.append(email)
-            elif _refused(refused, 0):
+            elif refused.refused(0):
                 result.unknown.append(email)
             else:
                 raise

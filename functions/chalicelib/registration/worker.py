@@ -17,6 +17,11 @@ from chalice import Blueprint
 from chalice.app import SQSEvent
 
 from chalicelib.core import workers
+from chalicelib.core.domain_events import (
+    EventScheduled,
+    EventUpdated,
+    RemindersDue,
+)
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
 from chalicelib.registration import emails, reminders, service
@@ -97,11 +102,11 @@ def send_outcome(detail_type: str, detail: Detail) -> None:
     workers.once(outcome.mail, outcome.key(detail), deliver)
 
 
-def on_event_scheduled(_: str, detail: Detail) -> None:
+def on_event_scheduled(_: str, detail: EventScheduled) -> None:
     reminders.plan_reminders(detail["event_id"], detail["starts_at"])
 
 
-def on_event_updated(_: str, detail: Detail) -> None:
+def on_event_updated(_: str, detail: EventUpdated) -> None:
     changed = set(detail.get("changed", []))
     if "starts_at" in changed:
         reminders.plan_reminders(detail["event_id"], detail["starts_at"])
@@ -110,6 +115,6 @@ def on_event_updated(_: str, detail: Detail) -> None:
         logger.info("waiting list promoted", extra={"event_id": detail["event_id"], "count": len(promoted)})
 
 
-def on_reminders_due(_: str, detail: Detail) -> None:
+def on_reminders_due(_: str, detail: RemindersDue) -> None:
     count = reminders.remind_attendees(detail["event_id"], detail["starts_at"])
     logger.info("reminders announced", extra={"event_id": detail["event_id"], "count": count})

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from chalicelib.core import clock, keys, store, tokens
 from chalicelib.core.settings import get_settings
@@ -61,3 +62,8 @@ def unsubscribe(raw_token: str) -> str | None:
     email = str(token.data["email"])
     suppress(email, UNSUBSCRIBED, source=f"report:{token.data.get('event_id', '')}")
     return email
+
+
+def suppression_of(email: str) -> list[dict[str, Any]]:
+    """The address's suppression item, if any, as the person index holds it."""
+    return list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_SUPPRESSION))

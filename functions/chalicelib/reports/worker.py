@@ -11,21 +11,21 @@ from chalicelib.core import workers
 
 blueprint = Blueprint(__name__)
 
-Detail = dict[str, Any]
 
 
 @blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE,
                           name="send_reports", batch_size=10)
 def send_reports(event: SQSEvent) -> dict[str, Any]:
     # Imported here: the API function imports this module but never runs a consumer.
+    from chalicelib.core.domain_events import ReportBatchDue, ReportRunRequested
     from chalicelib.reports import service
 
-    def on_run_requested(_: str, detail: Detail) -> None:
+    def on_run_requested(_: str, detail: ReportRunRequested) -> None:
         # A redelivered or re-published request does not build the run again.
         workers.once("build_report_run", {"run_id": detail["run_id"]},
                      lambda _: service.build_report_run(detail))
 
-    def on_batch_due(_: str, detail: Detail) -> None:
+    def on_batch_due(_: str, detail: ReportBatchDue) -> None:
         workers.once("send_report", {"run_id": detail["run_id"], "batch": detail["batch"]},
                      lambda _: service.send_report(detail))
 

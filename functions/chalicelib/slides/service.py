@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, bus, clock, hashing, keys, mail, rate_limits, store, tokens
+from chalicelib.core.domain_events import SlidesRequested
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
@@ -206,7 +207,7 @@ def may_receive(event: dict[str, Any], email: str, consent: bool) -> bool:
     return registration is not None and registration.get("status") != registrations.CANCELLED
 
 
-def send_slide_links(request: dict[str, Any]) -> bool:
+def send_slide_links(request: SlidesRequested) -> bool:
     """Email one download link per published file to someone the policy allows.
 
     Returns whether an email was sent. Safe to call again for the same request: a request

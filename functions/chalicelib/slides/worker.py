@@ -16,9 +16,10 @@ blueprint = Blueprint(__name__)
                           name="send_slide_links", batch_size=10)
 def send_slide_links(event: SQSEvent) -> dict[str, Any]:
     # Imported here: the API function imports this module but never runs a consumer.
+    from chalicelib.core.domain_events import SlidesRequested
     from chalicelib.slides import service
 
-    def answer(detail_type: str, detail: dict[str, Any]) -> None:
+    def answer(detail_type: str, detail: SlidesRequested) -> None:
         # Keyed by the request, so a redelivered message never sends a second email.
         workers.once("send_slide_links", {"request_id": detail["request_id"]},
                      lambda _: service.send_slide_links(detail))

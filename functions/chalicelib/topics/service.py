@@ -8,14 +8,13 @@ transaction that moves the topic's count and its place in the listing.
 
 from __future__ import annotations
 
-import random
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from chalicelib.core import bus, clock, hashing, keys, mail, privacy, rate_limits, store, tokens
+from chalicelib.core.domain_events import TopicSuggested, VoteRequested
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.topics.forms import TopicSuggestion, VoteRequest
@@ -32,9 +31,6 @@ PENDING_DAYS = LINK_DAYS + 1
 REQUESTS_PER_EMAIL_PER_HOUR = 5
 REQUESTS_PER_HOUR = 300
 LISTING_LIMIT = 100
-REFUSED = "ConditionalCheckFailed"
-# Votes on one topic race for its count; a refused count is read again and tried again.
-ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -106,7 +102,7 @@ def listed_topics() -> list[dict[str, Any]]:
 # --- the worker: email the links ------------------------------------------------------------------
 
 
-def send_topic_confirmation(detail: dict[str, Any]) -> bool:
+def send_topic_confirmation(detail: TopicSuggested) -> bool:
     """Email the suggester the link that lists their topic; False if there is nothing to confirm."""
     item = store.get(keys.topic(detail["topic_id"]))
     if item is None or item.get("status") != PENDING:
@@ -123,7 +119,7 @@ def send_topic_confirmation(detail: dict[str, Any]) -> bool:
     return True
 
 
-def send_vote_confirmation(detail: dict[str, Any]) -> bool:
+def send_vote_confirmation(detail: VoteRequested) -> bool:
     """Email the voter the link that counts their vote; nothing if it already counts."""
     topic = listed_topic(detail["topic_id"])
     email = detail["email"]
@@ -212,36 +208,30 @@ def confirm_vote(topic_id: str, email: str) -> dict[str, Any] | None:
     condition that the count is still the one read, so neither a repeat nor a race counts twice.
     """
     voter = hashing.email_digest(email)
-    for attempt in range(ATTEMPTS):
+    for attempt in range(store.ATTEMPTS):
         topic = listed_topic(topic_id)
         if topic is None:
             return None
         votes = int(topic.get("votes", 0))
         try:
             store.transact([
-                {"Put": {
-                    "Item": {**keys.topic_vote(topic_id, voter),
-                             **keys.person(email, keys.person_topics("vote", topic_id)),
-                             "topic_id": topic_id, "email": email,
-                             "voted_at": clock.iso(clock.now())},
-                    "ConditionExpression": "attribute_not_exists(pk)"}},
-                {"Update": {
-                    "Key": keys.topic(topic_id),
-                    "UpdateExpression": "SET votes = :votes, gsi1sk = :gsk",
-                    "ConditionExpression": "#status = :listed AND votes = :read",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {
-                        ":votes": votes + 1, ":read": votes, ":listed": LISTED,
-                        ":gsk": _listing_values(votes + 1, topic["confirmed_at"], topic_id)[":gsk"]}}},
+                store.put_op({**keys.topic_vote(topic_id, voter),
+                              **keys.person(email, keys.person_topics("vote", topic_id)),
+                              "topic_id": topic_id, "email": email, "voted_at": clock.iso(clock.now())},
+                             "attribute_not_exists(pk)"),
+                # The listing's sort key holds the count, so the count is set, not added to.
+                store.update_op(keys.topic(topic_id), "SET votes = :votes, gsi1sk = :gsk",
+                                "#status = :listed AND votes = :read", names=store.names("status"),
+                                vals={":votes": votes + 1, ":read": votes, ":listed": LISTED,
+                                      ":gsk": _listing_values(votes + 1, topic["confirmed_at"], topic_id)[":gsk"]}),
             ])
         except store.ConditionFailed as refused:
-            if refused.code(0) == REFUSED:
+            if refused.refused(0):
                 return topic_view(topic)  # this person's vote already counts
-            # Another vote moved the count (or DynamoDB saw a conflict): read it again.
-            time.sleep(random.uniform(0, 0.005 * 2**attempt))
+            store.backoff(attempt)  # another vote moved the count: read it again
             continue
         return {**topic_view(topic), "votes": votes + 1}
-    raise RuntimeError(f"vote for topic {topic_id} not recorded after {ATTEMPTS} attempts")
+    raise RuntimeError(f"vote for topic {topic_id} not recorded after {store.ATTEMPTS} attempts")
 
 
 def _listing_values(votes: int, confirmed_at: str, topic_id: str) -> dict[str, str]:

@@ -1,0 +1,155 @@
+"""The domain events on the bus, one TypedDict per DetailType, each the shape of the `detail`
+that events/schemas/<DetailType>.json describes (a test keeps the two equal).
+
+Publishers build these; consumers receive them (parsed from JSON: the schema is the promise).
+"""
+
+# No `from __future__ import annotations` here: TypedDict reads NotRequired[...] at class creation.
+from typing import NotRequired, TypedDict
+
+
+class EventScheduled(TypedDict):
+    event_id: str
+    starts_at: str
+    ends_at: str
+
+
+class EventUpdated(TypedDict):
+    event_id: str
+    changed: list[str]
+    capacity_before: int
+    capacity_after: int
+    starts_at: str
+    ends_at: str
+
+
+class RegistrationConfirmed(TypedDict):
+    event_id: str
+    registration_id: str
+    email: str
+    registered_at: str
+
+
+class RegistrationWaitlisted(TypedDict):
+    event_id: str
+    registration_id: str
+    email: str
+    registered_at: str
+    arrival: str
+
+
+class RegistrationRepeated(TypedDict):
+    event_id: str
+    registration_id: str
+    email: str
+    status: str
+    requested_at: str
+
+
+class RegistrationCancelled(TypedDict):
+    event_id: str
+    registration_id: str
+    email: str
+    previous_status: str
+    cancelled_at: str
+
+
+class WaitlistPromoted(TypedDict):
+    event_id: str
+    registration_id: str
+    email: str
+    promoted_at: str
+
+
+class RemindersDue(TypedDict):
+    event_id: str
+    starts_at: str
+
+
+class ReminderDue(TypedDict):
+    event_id: str
+    registration_id: str
+    email: str
+    starts_at: str
+
+
+class PollInvitationsRequested(TypedDict):
+    event_id: str
+    run_id: str
+    requested_by: str
+    requested_at: NotRequired[str]
+    ends_at: NotRequired[str]  # set by the end-of-event schedule
+
+
+class PollInvitationDue(TypedDict):
+    event_id: str
+    run_id: str
+    email: str
+    registration_id: str
+
+
+class SlidesRequested(TypedDict):
+    request_id: str
+    event_id: str
+    email: str
+    consent: bool
+    requested_at: str
+
+
+class NominationReceived(TypedDict):
+    nomination_id: str
+    received_at: str
+
+
+class NominationDecided(TypedDict):
+    decision_id: str
+    nomination_id: str
+    status: str
+    message: str
+    decided_at: str
+
+
+class TopicSuggested(TypedDict):
+    topic_id: str
+    email: str
+    suggested_at: str
+
+
+class VoteRequested(TypedDict):
+    request_id: str
+    topic_id: str
+    email: str
+    requested_at: str
+
+
+class ReportRunRequested(TypedDict):
+    event_id: str
+    run_id: str
+    requested_by: str
+    dry_run: NotRequired[bool]
+    test_recipient: NotRequired[str]
+    requested_at: NotRequired[str]
+
+
+class ReportBatchDue(TypedDict):
+    event_id: str
+    run_id: str
+    batch: int
+    dry_run: bool
+    emails: list[str]
+
+
+DomainEvent = (
+    EventScheduled | EventUpdated | RegistrationConfirmed | RegistrationWaitlisted | RegistrationRepeated
+    | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue | PollInvitationsRequested
+    | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
+    | VoteRequested | ReportRunRequested | ReportBatchDue
+)
+
+# Each DetailType and the shape of its detail.
+DETAIL_TYPES: dict[str, type] = {shape.__name__: shape for shape in (
+    EventScheduled, EventUpdated, RegistrationConfirmed, RegistrationWaitlisted, RegistrationRepeated,
+    RegistrationCancelled, WaitlistPromoted, RemindersDue, ReminderDue, PollInvitationsRequested,
+    PollInvitationDue, SlidesRequested, NominationReceived, NominationDecided, TopicSuggested,
+    VoteRequested, ReportRunRequested, ReportBatchDue,
+)}

@@ -1,0 +1,151 @@
+"""Sending one batch of a report run: each person of the batch who is not suppressed gets the
+report once, with a one-click unsubscribe, and the batch's counts are added to the run once.
+
+Never twice, per (run, person): a delivery mark is written with a condition before the email
+goes. If a worker dies after writing the mark and before confirming the send, nobody can tell
+whether the email left; the redelivered batch counts that person as failed and does not send
+again. We prefer one possibly-missed report to one possibly-duplicated one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.core import clock, keys, mail, store
+from chalicelib.core.domain_events import ReportBatchDue
+from chalicelib.core.observability import logger
+from chalicelib.core.settings import get_settings
+from chalicelib.core.text import display_title
+from chalicelib.events import service as events
+from chalicelib.reports import content, runs, suppression
+
+# What became of one person of a batch; the run counts each under the same name.
+SENT, SKIPPED, FAILED, WOULD_SEND = "sent", "skipped", "failed", "would_send"
+_SENDING = "sending"  # claimed, not yet confirmed
+# SES answers these when it is busy: the batch is retried, rather than the person given up.
+_TRY_AGAIN = {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException",
+              "ServiceUnavailable", "InternalFailure", "InternalServerError"}
+
+
+def send_report(batch: ReportBatchDue) -> dict[str, int]:
+    """Email the report to each person of one batch who is not suppressed, once per run, and add
+    the batch's counts to the run once. Returns the batch's counts."""
+    run_id, number = batch["run_id"], int(batch["batch"])
+    run = runs.get_run(run_id)
+    if run is None or number in run.get("counted_batches", set()):
+        return {}
+    tally: Counter[str] = Counter()
+    if run.get("dry_run"):
+        for email in batch["emails"]:
+            tally[SKIPPED if suppression.is_suppressed(email) else WOULD_SEND] += 1
+    else:
+        event = events.get_event(run["event_id"])
+        if event is None:
+            tally[FAILED] += len(batch["emails"])
+        else:
+            html, text = content.rendered(run["body_key"])
+            for email in batch["emails"]:
+                tally[_deliver(run, event, html, text, email)] += 1
+    _count(run_id, number, tally)
+    runs.finish_if_complete(run_id)
+    return dict(tally)
+
+
+def _deliver(run: dict[str, Any], event: dict[str, Any], html: str, text: str, email: str) -> str:
+    """Email one person, unless suppressed or already handled by this run; return the outcome."""
+    run_id = run["run_id"]
+    mark = keys.report_delivery(run_id, email)
+    outcome = SKIPPED if suppression.is_suppressed(email) else _SENDING
+    try:
+        store.put({**mark, **keys.person(email, keys.person_report(run_id)), "run_id": run_id,
+                   "event_id": run["event_id"], "email": email, "outcome": outcome,
+                   "claimed_at": clock.iso(clock.now())},
+                  condition="attribute_not_exists(pk)")
+    except store.ConditionFailed:
+        return _settle_earlier_claim(mark)
+    if outcome == SKIPPED:
+        return SKIPPED
+    try:
+        _send(run, event, html, text, email)
+    except ClientError as error:
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        if code in _TRY_AGAIN:
+            store.delete(mark)  # nothing left: the retried batch may send
+            raise
+        logger.warning("report not accepted for sending", extra={"run_id": run_id, "code": code})
+        _set_outcome(mark, FAILED)
+        return FAILED
+    _set_outcome(mark, SENT)
+    return SENT
+
+
+def _settle_earlier_claim(mark: keys.Key) -> str:
+    held = store.get(mark) or {}
+    if held.get("outcome") == _SENDING:
+        # A worker died between claiming and confirming: the email may have left. Never resend.
+        try:
+            store.update(mark, "SET outcome = :failed, unconfirmed = :yes", condition="outcome = :sending",
+                         vals={":failed": FAILED, ":yes": True, ":sending": _SENDING}, return_values="NONE")
+        except store.ConditionFailed:
+            return _settle_earlier_claim(mark)
+        return FAILED
+    return str(held.get("outcome", FAILED))
+
+
+def _set_outcome(mark: keys.Key, outcome: str) -> None:
+    store.update(mark, "SET outcome = :outcome, settled_at = :now",
+                 vals={":outcome": outcome, ":now": clock.iso(clock.now())}, return_values="NONE")
+
+
+def _send(run: dict[str, Any], event: dict[str, Any], html: str, text: str, email: str) -> None:
+    from markupsafe import Markup
+
+    settings = get_settings()
+    unsubscribe = suppression.unsubscribe_link(email, event["event_id"])
+    title = display_title(event)
+    test = bool(run.get("test_recipient"))
+    mail.send(mail.Email(
+        to=email,
+        subject=f"{'[Test] ' if test else ''}{title}: the summary report",
+        template="report",
+        # The body was rendered (and escaped) once for the whole run; only the footer is personal.
+        context={"body_html": Markup(html), "body_text": text, "title": title, "test": test,  # noqa: S704
+                 "web_url": f"{settings.public_base_url}/reports/{event['event_id']}",
+                 "unsubscribe_url": unsubscribe},
+        headers={"List-Unsubscribe": f"<{unsubscribe}>",
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    ))
+
+
+def _count(run_id: str, number: int, tally: Counter[str]) -> None:
+    try:
+        store.update(
+            keys.report_run(run_id),
+            "ADD sent :sent, skipped :skipped, failed :failed, would_send :would_send, batches_done :one, "
+            "counted_batches :numbers",
+            condition="NOT contains(counted_batches, :number)",
+            vals={":sent": tally[SENT], ":skipped": tally[SKIPPED], ":failed": tally[FAILED],
+                  ":would_send": tally[WOULD_SEND], ":one": 1, ":numbers": {number}, ":number": number},
+            return_values="NONE",
+        )
+    except store.ConditionFailed:
+        logger.info("batch already counted", extra={"run_id": run_id, "batch": number})
+
+
+# --- a person's data (export, erasure) --------------------------------------------------------
+
+
+def deliveries_to(email: str) -> list[dict[str, Any]]:
+    """The delivery marks of every run that considered this address (an index query)."""
+    return list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_REPORTS))
+
+
+def erase_deliveries_to(email: str) -> int:
+    """Delete this address's delivery marks (the runs' counts stay); return how many."""
+    items = deliveries_to(email)
+    for item in items:
+        store.delete(keys.primary_key(item))
+    return len(items)

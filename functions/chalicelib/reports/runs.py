@@ -1,0 +1,231 @@
+"""Report runs: an organiser (or the bus) asks for one, and the worker builds it.
+
+A run goes queued -> building -> sending -> done. Building renders the report once (kept in the
+reports bucket) and walks the registrations page by page, announcing one ReportBatchDue per
+BATCH_SIZE people, so neither memory nor any message grows with the audience; delivery.py emails
+each batch and adds its counts to the run.
+
+An event has one real run (a second is refused); dry runs and test sends may be repeated.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from chalicelib.core import bus, clock, hashing, keys, store
+from chalicelib.core.domain_events import ReportBatchDue, ReportRunRequested
+from chalicelib.core.observability import logger
+from chalicelib.events import service as events
+from chalicelib.registration import service as registrations
+from chalicelib.reports import content
+from chalicelib.reports.content import EventNotFound
+from chalicelib.reports.forms import RunRequest
+
+RUN_REQUESTED = "ReportRunRequested"
+BATCH_DUE = "ReportBatchDue"
+BATCH_SIZE = 50
+QUEUED, BUILDING, SENDING, DONE, FAILED = "queued", "building", "sending", "done", "failed"
+
+
+class RunRefused(Exception):
+    """The event's report was already sent for real; `run_id` is that run."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(run_id)
+        self.run_id = run_id
+
+
+# --- organisers: runs -----------------------------------------------------------------------------
+
+
+def start_report_run(event_id: str, request: RunRequest, organiser: str,
+                     idempotency_key: str | None = None) -> dict[str, Any]:
+    """Queue a run of the event's report and return it.
+
+    The same idempotency key gives back the same run (never a second one). A real run is
+    refused with RunRefused once the event has had one; dry runs and test sends are not.
+    Raises EventNotFound for an unknown event.
+    """
+    if events.get_event(event_id) is None:
+        raise EventNotFound()
+    if idempotency_key:
+        run_id = hashing.digest(event_id, idempotency_key)[:16]
+        existing = get_run(run_id)
+        if existing is not None:
+            if existing["status"] == QUEUED:
+                _announce_run(existing)  # its announcement may have been lost: the build is idempotent
+            return existing
+    else:
+        run_id = secrets.token_hex(8)
+    run = open_run(event_id, run_id, request, organiser)
+    _announce_run(run)
+    return run
+
+
+def open_run(event_id: str, run_id: str, request: RunRequest, organiser: str) -> dict[str, Any]:
+    """Record a queued run; a real one also claims the event's one real run, in one step."""
+    run = {
+        **keys.report_run(run_id), "run_id": run_id, "event_id": event_id, "status": QUEUED,
+        "dry_run": request.dry_run, "test_recipient": request.test_recipient,
+        "requested_by": organiser, "requested_at": clock.iso(clock.now()),
+        "recipients": 0, "sent": 0, "skipped": 0, "failed": 0, "would_send": 0,
+        "batches": 0, "batches_done": 0, "built": False,
+    }
+    operations = [store.put_op(run, "attribute_not_exists(pk)")]
+    if _is_real(run):
+        operations.append(store.update_op(
+            keys.report(event_id), "SET event_id = :event_id, real_run_id = :run_id",
+            "attribute_not_exists(real_run_id)", vals={":event_id": event_id, ":run_id": run_id}))
+    try:
+        store.transact(operations)
+    except store.ConditionFailed as refused:
+        if refused.refused(0):
+            # The same key at the same moment: both callers get the one run.
+            return get_run(run_id) or run
+        old = refused.old_item(1) or {}
+        raise RunRefused(str(old.get("real_run_id", ""))) from None
+    return run
+
+
+def get_run(run_id: str) -> dict[str, Any] | None:
+    return store.get(keys.report_run(run_id))
+
+
+def run_view(run: dict[str, Any]) -> dict[str, Any]:
+    """A run as organisers see it: status and counts (recipients = confirmed people considered;
+    skipped = no consent or suppressed)."""
+    view = {name: run.get(name) for name in (
+        "run_id", "event_id", "status", "dry_run", "test_recipient", "recipients", "sent", "skipped",
+        "failed", "requested_at", "requested_by", "finished_at", "reason")}
+    if run.get("dry_run"):
+        view["would_send"] = run.get("would_send", 0)
+    return {name: value for name, value in view.items() if value is not None}
+
+
+def _announce_run(run: dict[str, Any]) -> None:
+    detail = ReportRunRequested(event_id=run["event_id"], run_id=run["run_id"], dry_run=bool(run.get("dry_run")),
+                                requested_by=run["requested_by"], requested_at=run["requested_at"])
+    if run.get("test_recipient"):
+        detail["test_recipient"] = run["test_recipient"]
+    bus.publish(RUN_REQUESTED, detail)
+
+
+def _is_real(run: dict[str, Any]) -> bool:
+    return not run.get("dry_run") and not run.get("test_recipient")
+
+
+# --- the worker: build once, fan out in batches ------------------------------------------------------
+
+
+def build_report_run(request: ReportRunRequested) -> None:
+    """Render the report once, publish its web version (real runs), and announce one
+    ReportBatchDue per BATCH_SIZE confirmed registrants. Safe to repeat for the same run: each
+    batch is announced and counted once, and a finished run is left alone."""
+    run_id, event_id = request["run_id"], request["event_id"]
+    run = get_run(run_id)
+    if run is None:
+        # Asked for straight on the bus (not through the API): open it under the same rules.
+        try:
+            run = open_run(event_id, run_id, RunRequest(bool(request.get("dry_run")), request.get("test_recipient")),
+                           str(request.get("requested_by", "bus")))
+        except RunRefused:
+            logger.info("report already sent; run refused", extra={"event_id": event_id, "run_id": run_id})
+            return
+    if run["status"] in (DONE, FAILED) or run.get("built"):
+        return
+    if run["status"] != SENDING:
+        # A build that stopped while fanning out resumes there, with the report it rendered.
+        _move(run_id, BUILDING, (QUEUED, BUILDING))
+        event = events.get_event(event_id)
+        if event is None:
+            _move(run_id, FAILED, (BUILDING,), reason="The event no longer exists.")
+            return
+        _keep_rendered(run, *content.render_report(event))
+        _move(run_id, SENDING, (BUILDING,))
+    for number, people in enumerate(_chunks(_audience(run)), start=1):
+        _announce_batch(run, number, people)
+    store.update(keys.report_run(run_id), "SET built = :yes", vals={":yes": True}, return_values="NONE")
+    finish_if_complete(run_id)
+
+
+def _audience(run: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    if run.get("test_recipient"):
+        # A test send goes to the organiser who asked, consent or not (never if suppressed).
+        yield {"email": run["test_recipient"], "consent_report": True}
+        return
+    # A generator over the registrations, page by page: the audience is never all in memory.
+    yield from registrations.confirmed_registrations(run["event_id"])
+
+
+def _chunks(people: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for person in people:
+        chunk.append({"email": person["email"], "consent_report": bool(person.get("consent_report"))})
+        if len(chunk) == BATCH_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _announce_batch(run: dict[str, Any], number: int, people: list[dict[str, Any]]) -> None:
+    run_id = run["run_id"]
+    emails = [person["email"] for person in people if person["consent_report"]]
+    batch_key = keys.report_batch(run_id, number)
+    try:
+        # The counts and the batch's number go onto the run in one conditional write: a rebuilt
+        # run counts nobody twice (one update, not a transaction, so batches never conflict).
+        store.update(
+            keys.report_run(run_id),
+            "ADD recipients :people, skipped :skipped, batches :batch, announced_batches :numbers",
+            condition="NOT contains(announced_batches, :number)",
+            vals={":people": len(people), ":skipped": len(people) - len(emails), ":batch": 1 if emails else 0,
+                  ":numbers": {number}, ":number": number},
+            return_values="NONE",
+        )
+    except store.ConditionFailed:
+        if (store.get(batch_key) or {}).get("published"):
+            return
+    if emails:
+        bus.publish(BATCH_DUE, ReportBatchDue(event_id=run["event_id"], run_id=run_id, batch=number,
+                                              dry_run=bool(run.get("dry_run")), emails=emails))
+    store.put({**batch_key, "run_id": run_id, "number": number, "people": len(emails), "published": True})
+
+
+def _keep_rendered(run: dict[str, Any], html: str, text: str) -> None:
+    """Keep the run's rendered report (and publish it as the web version for a real run)."""
+    event_id, run_id = run["event_id"], run["run_id"]
+    body_key = content.keep_rendered(event_id, run_id, html, text)
+    store.update(keys.report_run(run_id), "SET body_key = :key", vals={":key": body_key}, return_values="NONE")
+    if _is_real(run):
+        content.publish(event_id, run_id, body_key)
+
+
+def finish_if_complete(run_id: str) -> None:
+    """Mark the run done once it is built and every announced batch is counted."""
+    try:
+        store.update(keys.report_run(run_id), "SET #status = :done, finished_at = :now",
+                     condition="#status = :sending AND built = :yes AND batches_done = batches",
+                     names={"#status": "status"},
+                     vals={":done": DONE, ":sending": SENDING, ":yes": True, ":now": clock.iso(clock.now())},
+                     return_values="NONE")
+    except store.ConditionFailed:
+        return
+    logger.info("report run done", extra={"run_id": run_id})
+
+
+def _move(run_id: str, status: str, allowed: tuple[str, ...], reason: str | None = None) -> bool:
+    vals: dict[str, Any] = {":status": status, **{f":from{i}": s for i, s in enumerate(allowed)}}
+    expression = "SET #status = :status"
+    if reason:
+        expression += ", reason = :reason"
+        vals[":reason"] = reason
+    try:
+        store.update(keys.report_run(run_id), expression,
+                     condition=f"#status IN ({', '.join(f':from{i}' for i in range(len(allowed)))})",
+                     names={"#status": "status"}, vals=vals, return_values="NONE")
+    except store.ConditionFailed:
+        return False
+    return True
