@@ -36,12 +36,10 @@ def host_nomination_form() -> Response:
 
 
 @blueprint.route("/nominations", methods=["POST"], content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def nominate_host() -> Response:
     request = blueprint.current_request
     data = web.body(request)
-    sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
-    if form_guard.looks_automated(data, browser_form=not sent_json):
+    if form_guard.looks_automated(data, browser_form=not web.sent_json(request)):
         logger.info("host nomination turned away quietly")
         return _received(request)
     nomination, form = forms.read_nomination(data)

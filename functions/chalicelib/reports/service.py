@@ -28,6 +28,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, bus, clock, keys, mail, render, store
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.events import service as events
@@ -50,15 +51,12 @@ _TRY_AGAIN = {"TooManyRequestsException", "Throttling", "ThrottlingException", "
 EN_DASH = "\N{EN DASH}"
 
 
-class EventNotFound(Exception):
-    """No such event."""
-
-
-class RunRefused(Exception):
+class RunRefused(Conflict):
     """The event's report was already sent for real; `run_id` is that run."""
 
     def __init__(self, run_id: str) -> None:
-        super().__init__(run_id)
+        super().__init__({"run": "This event's report has already been sent; a dry run or a "
+                                 "test_recipient send is still possible."}, extra={"run_id": run_id})
         self.run_id = run_id
 
 
@@ -66,9 +64,9 @@ class RunRefused(Exception):
 
 
 def save_report(event_id: str, sections: list[Section], organiser: str) -> dict[str, Any]:
-    """Replace the report's editorial sections. Raises EventNotFound for an unknown event."""
+    """Replace the report's editorial sections. Raises NotFound for an unknown event."""
     if events.get_event(event_id) is None:
-        raise EventNotFound()
+        raise NotFound("event")
     return store.update(
         keys.report(event_id),
         "SET event_id = :event_id, #sections = :sections, updated_at = :now, updated_by = :by",
@@ -98,10 +96,10 @@ def start_report_run(event_id: str, request: RunRequest, organiser: str,
 
     The same idempotency key gives back the same run (never a second one). A real run is
     refused with RunRefused once the event has had one; dry runs and test sends are not.
-    Raises EventNotFound for an unknown event.
+    Raises NotFound for an unknown event.
     """
     if events.get_event(event_id) is None:
-        raise EventNotFound()
+        raise NotFound("event")
     if idempotency_key:
         run_id = hashlib.sha256(f"{event_id}\n{idempotency_key}".encode()).hexdigest()[:16]
         existing = get_run(run_id)

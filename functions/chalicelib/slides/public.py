@@ -30,21 +30,14 @@ def _form_page(event: dict[str, Any], status: int = 200, values: dict[str, Any] 
 
 @blueprint.route("/events/{event_id}/slides", methods=["GET"])
 def slides_form(event_id: str) -> Response:
-    request = blueprint.current_request
-    event = events.get_event(event_id) if web.path_id(event_id) else None
-    if event is None:
-        return web.not_found(request, "event")
-    return _form_page(event)
+    return _form_page(web.found(events.get_event(event_id), "event"))
 
 
 @blueprint.route("/events/{event_id}/slides/requests", methods=["POST"],
                  content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def request_slides(event_id: str) -> Response:
     request = blueprint.current_request
-    event = events.get_event(event_id) if web.path_id(event_id) else None
-    if event is None:
-        return web.not_found(request, "event")
+    event = web.found(events.get_event(event_id), "event")
     data = web.body(request)
     slide_request, form = forms.read_request(data, event.get("slide_policy") or "registered")
     if slide_request is None:
