@@ -185,9 +185,14 @@ def answering_refusals(app: Chalice, path: str, view: View) -> View:
                     raise errors.NotFound(_what(name))
             return view(*args, **kwargs)
         except errors.Refused as error:
-            return refusal(error, as_json=as_json)
+            refused = error
         except Exception:
             logger.exception("request failed", extra={"method": request.method, "route": path})
+            return server_error(as_json=as_json)
+        try:
+            return refusal(refused, as_json=as_json)
+        except Exception:
+            logger.exception("refusal could not be shown", extra={"method": request.method, "route": path})
             return server_error(as_json=as_json)
 
     setattr(answer, _ANSWERS_REFUSALS, True)
