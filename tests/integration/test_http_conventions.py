@@ -132,3 +132,13 @@ def test_error_pages_exist_for_every_status_a_browser_can_meet(deployed: Any) ->
         assert response.status_code == status
         assert b"<h1>" in response.body.encode(), status
         assert '<header class="site">' in response.body, status
+
+
+def test_every_route_answers_its_refusals_in_one_place() -> None:
+    """A route added after the wiring would answer its errors as Chalice's bare JSON 500."""
+    from app import app
+
+    unwrapped = [f"{method} {path}" for path, entries in app.routes.items()
+                 for method, entry in entries.items()
+                 if not getattr(entry.view_function, "__answers_refusals__", False)]
+    assert unwrapped == []
