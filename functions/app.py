@@ -2,7 +2,7 @@
 
 from chalice import Chalice
 
-from chalicelib.core import health, middleware, organiser_auth
+from chalicelib.core import health, middleware, organiser_auth, site, web
 from chalicelib.events import admin as events_admin
 from chalicelib.events import public as events_public
 from chalicelib.nominations import admin as nominations_admin
@@ -13,7 +13,7 @@ from chalicelib.polls import admin as polls_admin
 from chalicelib.polls import public as polls_public
 from chalicelib.polls import worker as polls_worker
 from chalicelib.registration import admin as registration_admin
-from chalicelib.registration import routes as registration_routes
+from chalicelib.registration import public as registration_public
 from chalicelib.registration import worker as registration_worker
 from chalicelib.reports import admin as reports_admin
 from chalicelib.reports import feedback as reports_feedback
@@ -29,9 +29,10 @@ app = Chalice(app_name="clubflow")
 
 app.register_blueprint(organiser_auth.blueprint)
 app.register_blueprint(health.blueprint)
+app.register_blueprint(site.blueprint)
 app.register_blueprint(events_public.blueprint)
 app.register_blueprint(events_admin.blueprint)
-app.register_blueprint(registration_routes.blueprint)
+app.register_blueprint(registration_public.blueprint)
 app.register_blueprint(registration_admin.blueprint)
 app.register_blueprint(registration_worker.blueprint)
 app.register_blueprint(slides_public.blueprint)
@@ -52,3 +53,4 @@ app.register_blueprint(topics_worker.blueprint)
 app.register_blueprint(people_admin.blueprint)
 
 middleware.install(app)
+web.answer_refusals(app)

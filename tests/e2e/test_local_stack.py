@@ -127,3 +127,29 @@ def test_pump_refuses_a_time_without_an_offset(local_stack: LocalStack) -> None:
     response = local_stack.post("/_dev/pump", json={"now": "2030-03-09 10:00"})
     assert response.status_code == 400
     assert "offset" in response.json()["errors"]["now"]
+
+
+def test_unknown_paths_are_404_not_api_gateways_403(local_stack: LocalStack) -> None:
+    page = local_stack.get("/no/such/page", headers={"Accept": "text/html"})
+    api = local_stack.get("/no/such/page", headers={"Accept": "application/json"})
+    posted = local_stack.post("/nowhere", data={"a": "b"}, headers={"Accept": "application/json"})
+
+    assert page.status_code == 404
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "We could not find that page" in page.text
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert api.status_code == 404
+    assert api.json() == {"errors": {"_": "No such page."}}
+    assert posted.status_code == 404
+    # The connection stays usable after a refused body.
+    assert local_stack.get("/health").status_code == 200
+
+
+def test_the_front_door_and_the_icon(local_stack: LocalStack) -> None:
+    front = local_stack.get("/", allow_redirects=False)
+    assert front.status_code == 302
+    assert front.headers["Location"].endswith("/events")
+    assert local_stack.get("/").url.endswith("/events")
+    icon = local_stack.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["Content-Type"] == "image/svg+xml"

@@ -6,6 +6,7 @@ time; later builds reuse build/package), then inspects what `sam deploy` would s
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 import sys
@@ -261,6 +262,19 @@ def test_stage_reaches_every_function_and_the_api(built: Package, template: dict
     for name, function in resources_of(template, "AWS::Serverless::Function").items():
         assert function["Properties"]["Environment"]["Variables"]["STAGE"] == built.stage, name
     assert template["Resources"]["RestAPI"]["Properties"]["StageName"] == built.stage
+
+
+def test_api_gateway_answers_unknown_paths_404_in_the_app_error_shape(template: dict[str, Any]) -> None:
+    responses = template["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+
+    # API Gateway's own answer to an unknown path is 403 "Missing Authentication Token".
+    unknown = responses["MISSING_AUTHENTICATION_TOKEN"]
+    assert unknown["StatusCode"] == "404"
+    assert json.loads(unknown["ResponseTemplates"]["application/json"]) == {"errors": {"_": "No such page."}}
+    for kind in ("MISSING_AUTHENTICATION_TOKEN", "DEFAULT_4XX", "DEFAULT_5XX"):
+        assert set(responses[kind]["ResponseTemplates"]) == {"application/json", "text/html"}, kind
+    # The 401 and 403 of the organiser routes keep their status (no StatusCode override).
+    assert "StatusCode" not in responses["DEFAULT_4XX"]
 
 
 def test_sam_deploy_config_env_deploys_what_package_writes(built: Package) -> None:

@@ -1,63 +1,91 @@
-"""Request parsing and responses shared by every route: forms or JSON in, HTML or JSON out."""
+"""Request parsing and responses shared by every route: forms or JSON in, HTML or JSON out,
+and the one place a refused or failed request is answered.
+
+`answer_refusals(app)` wraps every route once, at wiring time, so a view only parses, makes one
+service call and renders: a body too large or unreadable is refused before the view runs (so
+before any token or resource is looked up), and the errors of core/errors raised anywhere below
+a view are answered here, as JSON for organiser routes and API clients, as a page for browsers.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
-from chalice import Blueprint, Response
+from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib.core import render
+from chalicelib.core import errors, render
+from chalicelib.core.observability import logger
 
 FORM_TYPES = ["application/x-www-form-urlencoded", "application/json"]
 JSON_TYPES = ["application/json"]
 MAX_BODY_BYTES = 64 * 1024
+ORGANISER_PREFIX = "/admin"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+_READ_TYPES = ("application/json", "application/x-www-form-urlencoded")
+_ANSWERS_REFUSALS = "__answers_refusals__"
+SERVER_ERROR = "Something went wrong on our side; nothing was changed. Please try again in a moment."
 
-
-class BadRequest(Exception):
-    """The body cannot be read at all (too large, malformed JSON, wrong shape)."""
-
-    def __init__(self, status: int, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.status = status
-        self.errors = errors
+T = TypeVar("T")
+View = Callable[..., Response]
 
 
 def wants_json(request: Request) -> bool:
-    accept = (request.headers.get("accept") or "").lower()
-    content_type = (request.headers.get("content-type") or "").lower()
+    return wants_json_by(request.headers)
+
+
+def wants_json_by(headers: Mapping[str, str]) -> bool:
+    """JSON for a client that asks for it, or that sent JSON without asking for HTML."""
+    accept = (headers.get("accept") or "").lower()
+    content_type = (headers.get("content-type") or "").lower()
     if "application/json" in accept:
         return True
     # An API client that sent JSON and did not ask for HTML gets JSON.
     return "text/html" not in accept and content_type.startswith("application/json")
 
 
+def sent_json(request: Request) -> bool:
+    return (request.headers.get("content-type") or "").lower().startswith("application/json")
+
+
 def body(request: Request) -> dict[str, Any]:
-    """The request body as a dict, from a form post or a JSON object."""
+    """The request body as a dict, from a form post or a JSON object.
+
+    Raises errors.TooLarge over MAX_BODY_BYTES and errors.Invalid for a body that cannot be
+    read (malformed or too deeply nested JSON, not UTF-8, not an object).
+    """
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
-        raise BadRequest(413, {"body": f"The request is too large; the limit is {MAX_BODY_BYTES // 1024} KB."})
-    content_type = (request.headers.get("content-type") or "").lower()
-    if content_type.startswith("application/json"):
+        raise errors.TooLarge({"body": f"The request is too large; the limit is {MAX_BODY_BYTES // 1024} KB."})
+    if sent_json(request):
         if not raw.strip():
             return {}
         try:
             data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest(400, {"body": "Send a valid JSON object."}) from None
+        except (ValueError, RecursionError):
+            # ValueError covers bytes that are not UTF-8; RecursionError, nesting too deep.
+            raise errors.Invalid({"body": "Send a valid JSON object."}) from None
         if not isinstance(data, dict):
-            raise BadRequest(400, {"body": "Send a JSON object with named fields."})
+            raise errors.Invalid({"body": "Send a JSON object with named fields."})
         return data
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
-        raise BadRequest(400, {"body": "Send the form as UTF-8."}) from None
+        raise errors.Invalid({"body": "Send the form as UTF-8."}) from None
     parsed = parse_qs(text, keep_blank_values=True)
     return {k: v[0] if len(v) == 1 else v for k, v in parsed.items()}
+
+
+def check_body(request: Request) -> None:
+    """Refuse a body that no route could use, whether or not the route reads it."""
+    raw = request.raw_body or b""
+    content_type = (request.headers.get("content-type") or "").lower()
+    if len(raw) > MAX_BODY_BYTES or content_type.startswith(_READ_TYPES):
+        body(request)
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -84,44 +112,96 @@ def redirect(location: str, status: int = 303) -> Response:
     return Response(body="", status_code=status, headers={"Location": location})
 
 
+def refusal(error: errors.Refused, *, as_json: bool) -> Response:
+    """The answer to a refused request: `{"errors": {...}}` as JSON, or the error page."""
+    if as_json:
+        response = json_response({"errors": error.errors, **error.extra}, error.status)
+    else:
+        response = error_page(error.status, errors=error.errors, **error.page)
+    # A refusal is about this request only (and may name a personal link): never keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(status: int, **context: Any) -> Response:
+    """The site's page for an error status (400, 403, 404, 409, 413, 429, 500)."""
+    context.setdefault("errors", {})
+    return page("error.html", status, code=status, **context)
+
+
+def server_error(*, as_json: bool) -> Response:
+    if as_json:
+        return json_response({"errors": {"_": SERVER_ERROR}}, 500)
+    return error_page(500, errors={"_": SERVER_ERROR})
+
+
 def not_found(request: Request, what: str = "page") -> Response:
-    if wants_json(request):
-        return json_response({"errors": {"_": f"No such {what}."}}, 404)
-    return page("not_found.html", 404, what=what)
+    return refusal(errors.NotFound(what), as_json=wants_json(request))
 
 
-def bad_request(request: Request, error: BadRequest) -> Response:
-    if wants_json(request) or error.status == 413:
-        return json_response({"errors": error.errors}, error.status)
-    return page("error.html", error.status, errors=error.errors)
+def invalid(errors_by_field: dict[str, str]) -> Response:
+    return json_response({"errors": errors_by_field}, 400)
 
 
-View = Callable[..., Response]
+def found(value: T | None, what: str) -> T:
+    """`value`, or NotFound(what) when there is none."""
+    if value is None:
+        raise errors.NotFound(what)
+    return value
 
 
-def answers_unreadable_bodies(blueprint: Blueprint, *, as_json: bool = False) -> Callable[[View], View]:
-    """Let a view call `body(request)` plainly: a body that cannot be read at all is answered
-    here, 400 or 413, as JSON for organiser routes and by content negotiation elsewhere."""
-
-    def decorate(view: View) -> View:
-        @functools.wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Response:
-            try:
-                return view(*args, **kwargs)
-            except BadRequest as error:
-                if as_json:
-                    return json_response({"errors": error.errors}, error.status)
-                return bad_request(blueprint.current_request, error)
-
-        return wrapped
-
-    return decorate
-
-
-def invalid(errors: dict[str, str]) -> Response:
-    return json_response({"errors": errors}, 400)
+def valid(read: tuple[T | None, dict[str, str]]) -> T:
+    """The value of a form reader's `(value, errors)`, or Invalid with its errors."""
+    value, problems = read
+    if problems or value is None:
+        raise errors.Invalid(problems)
+    return value
 
 
 def path_id(value: str) -> bool:
     """Ids in paths are our own (url-safe, short); anything else is simply not found."""
     return 0 < len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
+
+
+def _what(parameter: str) -> str:
+    return {"run_id": "report run"}.get(parameter, parameter.removesuffix("_id").replace("_", " "))
+
+
+def answering_refusals(app: Chalice, path: str, view: View) -> View:
+    """`view` with its request's body checked first and every refusal or failure answered."""
+    as_json_always = path.startswith(ORGANISER_PREFIX)
+
+    @functools.wraps(view)
+    def answer(*args: Any, **kwargs: Any) -> Response:
+        request = app.current_request
+        assert request is not None
+        as_json = as_json_always or wants_json(request)
+        try:
+            if request.method in BODY_METHODS:
+                check_body(request)
+            for name, value in kwargs.items():
+                # An id that is not one of ours names nothing: not found, without a lookup.
+                if name.endswith("_id") and not path_id(value):
+                    raise errors.NotFound(_what(name))
+            return view(*args, **kwargs)
+        except errors.Refused as error:
+            refused = error
+        except Exception:
+            logger.exception("request failed", extra={"method": request.method, "route": path})
+            return server_error(as_json=as_json)
+        try:
+            return refusal(refused, as_json=as_json)
+        except Exception:
+            logger.exception("refusal could not be shown", extra={"method": request.method, "route": path})
+            return server_error(as_json=as_json)
+
+    setattr(answer, _ANSWERS_REFUSALS, True)
+    return answer
+
+
+def answer_refusals(app: Chalice) -> None:
+    """Wrap every route of `app` (once) with `answering_refusals`."""
+    for path, entries in app.routes.items():
+        for entry in entries.values():
+            if not getattr(entry.view_function, _ANSWERS_REFUSALS, False):
+                entry.view_function = answering_refusals(app, path, entry.view_function)

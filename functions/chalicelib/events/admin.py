@@ -13,13 +13,9 @@ blueprint = Blueprint(__name__)
 
 @blueprint.route("/admin/events", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint, as_json=True)
 def create_event() -> Response:
     request = blueprint.current_request
-    data = web.body(request)
-    event_input, errors = forms.read_new_event(data)
-    if event_input is None:
-        return web.invalid(errors)
+    event_input = web.valid(forms.read_new_event(web.body(request)))
     item = service.create_event(event_input, organiser_email(request.context))
     return web.json_response(
         {"event_id": item["event_id"], "event": service.public_view(item)}, 201,
@@ -34,32 +30,15 @@ def list_events() -> Response:
 
 @blueprint.route("/admin/events/{event_id}", methods=["GET"], authorizer=organiser_auth)
 def show_event(event_id: str) -> Response:
-    request = blueprint.current_request
-    item = service.get_event(event_id) if web.path_id(event_id) else None
-    if item is None:
-        return web.not_found(request, "event")
+    item = web.found(service.get_event(event_id), "event")
     return web.json_response(service.public_view(item))
 
 
 @blueprint.route("/admin/events/{event_id}", methods=["PATCH"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint, as_json=True)
 def change_event(event_id: str) -> Response:
-    request = blueprint.current_request
-    current = service.get_event(event_id) if web.path_id(event_id) else None
-    if current is None:
-        return web.not_found(request, "event")
-    data = web.body(request)
-    changes, errors = forms.read_changes(data, current)
-    if errors:
-        return web.invalid(errors)
-    try:
-        updated = service.update_event(event_id, changes)
-    except service.CapacityTooSmall:
-        return web.invalid({
-            "capacity": f"{current.get('confirmed', 0)} people are already confirmed; "
-                        "capacity cannot be lower than that."
-        })
-    if updated is None:
-        return web.not_found(request, "event")
+    data = web.body(blueprint.current_request)
+    current = web.found(service.get_event(event_id), "event")
+    changes = web.valid(forms.read_changes(data, current))
+    updated = web.found(service.update_event(event_id, changes), "event")
     return web.json_response(service.public_view(updated))

@@ -23,9 +23,7 @@ def list_events() -> Response:
 @blueprint.route("/events/{event_id}", methods=["GET"])
 def show_event(event_id: str) -> Response:
     request = blueprint.current_request
-    item = service.get_event(event_id) if web.path_id(event_id) else None
-    if item is None:
-        return web.not_found(request, "event")
+    item = web.found(service.get_event(event_id), "event")
     if web.wants_json(request):
         return web.json_response(service.public_view(item))
     return web.page(

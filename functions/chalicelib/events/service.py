@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.core import bus, clock, keys, store
+from chalicelib.core.errors import Invalid
 
 EVENT_FIELDS = {
     "title", "number", "starts_at", "ends_at", "timezone", "venue", "host", "capacity",
@@ -19,8 +20,12 @@ COUNTS = ("confirmed", "waitlisted", "cancelled", "attended")
 SLIDE_POLICIES = ("registered", "consented", "public")
 
 
-class CapacityTooSmall(Exception):
+class CapacityTooSmall(Invalid):
     """Capacity may not drop below the number of people already confirmed."""
+
+    def __init__(self, confirmed: int) -> None:
+        super().__init__({"capacity": f"{confirmed} people are already confirmed; "
+                                      "capacity cannot be lower than that."})
 
 
 @dataclass(frozen=True)
@@ -112,9 +117,10 @@ def update_event(event_id: str, changes: dict[str, Any]) -> dict[str, Any] | Non
     try:
         after = store.update(keys.event(event_id), expression, condition=condition, names=names, vals=vals)
     except store.ConditionFailed:
-        if get_event(event_id) is None:
+        current = get_event(event_id)
+        if current is None:
             return None
-        raise CapacityTooSmall() from None
+        raise CapacityTooSmall(int(current.get("confirmed", 0))) from None
     bus.publish("EventUpdated", {
         "event_id": event_id,
         "changed": sorted(k for k in changes),

@@ -23,16 +23,9 @@ def list_nominations() -> Response:
 
 @blueprint.route("/admin/nominations/{nomination_id}/decision", methods=["POST"],
                  authorizer=organiser_auth, content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint, as_json=True)
 def decide_nomination(nomination_id: str) -> Response:
     request = blueprint.current_request
-    if not web.path_id(nomination_id):
-        return web.not_found(request, "nomination")
-    data = web.body(request)
-    decision, errors = forms.read_decision(data)
-    if decision is None:
-        return web.invalid(errors)
-    decided = service.decide_nomination(nomination_id, decision, organiser_email(request.context))
-    if decided is None:
-        return web.not_found(request, "nomination")
+    decision = web.valid(forms.read_decision(web.body(request)))
+    decided = web.found(service.decide_nomination(nomination_id, decision, organiser_email(request.context)),
+                        "nomination")
     return web.json_response({"nomination": decided.nomination, "changed": decided.changed})

@@ -38,11 +38,9 @@ def host_nomination_form() -> Response:
 
 
 @blueprint.route("/nominations", methods=["POST"], content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def nominate_host() -> Response:
     request = blueprint.current_request
     data = web.body(request)
-    sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
     if form_guard.filled_honeypot(data):
         logger.info("host nomination turned away quietly")
         return _received(request)
@@ -51,7 +49,7 @@ def nominate_host() -> Response:
         if web.wants_json(request):
             return web.invalid(form.errors)
         return _form_page(400, form.values, form.errors, form_guard.kept_stamp(data))
-    if form_guard.too_fast(data, browser_form=not sent_json):
+    if form_guard.too_fast(data, browser_form=not web.sent_json(request)):
         # Autofill is this fast too: never drop it unseen; the person presses the button again.
         logger.info("host nomination posted too fast: asked to press again")
         if web.wants_json(request):

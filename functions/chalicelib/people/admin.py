@@ -11,20 +11,15 @@ from chalicelib.people import forms, service
 blueprint = Blueprint(__name__)
 
 
-def _person() -> str | Response:
-    """The address the organiser sent, or the answer refusing the request."""
-    data = web.body(blueprint.current_request)  # an unreadable body is answered by the route
-    email, errors = forms.read_person(data)
-    return email if email is not None else web.invalid(errors)
+def _person() -> str:
+    """The address the organiser sent (Invalid when there is none to use)."""
+    return web.valid(forms.read_person(web.body(blueprint.current_request)))
 
 
 @blueprint.route("/admin/people/export", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint, as_json=True)
 def export_person() -> Response:
     person = _person()
-    if isinstance(person, Response):
-        return person
     organiser = organiser_email(blueprint.current_request.context)
     # Personal data: no cache between the API and the organiser may keep a copy.
     return web.json_response(service.export_person(person, organiser), headers={"Cache-Control": "no-store"})
@@ -32,10 +27,7 @@ def export_person() -> Response:
 
 @blueprint.route("/admin/people/erase", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint, as_json=True)
 def erase_person() -> Response:
     person = _person()
-    if isinstance(person, Response):
-        return person
     organiser = organiser_email(blueprint.current_request.context)
     return web.json_response(service.erase_person(person, organiser))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.core import web
+from chalicelib.core.errors import Conflict
 from chalicelib.core.organiser_auth import organiser_auth, organiser_email
 from chalicelib.events import service as events
 from chalicelib.polls import forms, service
@@ -15,19 +16,10 @@ blueprint = Blueprint(__name__)
 
 @blueprint.route("/admin/events/{event_id}/polls", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint, as_json=True)
 def create_poll(event_id: str) -> Response:
     request = blueprint.current_request
-    if not web.path_id(event_id):
-        return web.not_found(request, "event")
-    data = web.body(request)
-    new_poll, errors = forms.read_new_poll(data)
-    if new_poll is None:
-        return web.invalid(errors)
-    try:
-        poll = service.create_poll(event_id, new_poll, organiser_email(request.context))
-    except service.EventNotFound:
-        return web.not_found(request, "event")
+    new_poll = web.valid(forms.read_new_poll(web.body(request)))
+    poll = service.create_poll(event_id, new_poll, organiser_email(request.context))
     return web.json_response(
         {"poll_id": poll["poll_id"], "poll": service.poll_view(poll)}, 201,
         headers={"Location": f"/admin/polls/{poll['poll_id']}/results"},
@@ -36,9 +28,7 @@ def create_poll(event_id: str) -> Response:
 
 @blueprint.route("/admin/events/{event_id}/polls", methods=["GET"], authorizer=organiser_auth)
 def list_polls(event_id: str) -> Response:
-    request = blueprint.current_request
-    if not web.path_id(event_id) or events.get_event(event_id) is None:
-        return web.not_found(request, "event")
+    web.found(events.get_event(event_id), "event")
     return web.json_response({"event_id": event_id,
                               "polls": [service.poll_view(poll) for poll in service.event_polls(event_id)]})
 
@@ -46,20 +36,13 @@ def list_polls(event_id: str) -> Response:
 @blueprint.route("/admin/polls/{poll_id}/close", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
 def close_poll(poll_id: str) -> Response:
-    request = blueprint.current_request
-    poll = service.close_poll(poll_id) if web.path_id(poll_id) else None
-    if poll is None:
-        return web.not_found(request, "poll")
+    poll = web.found(service.close_poll(poll_id), "poll")
     return web.json_response(service.poll_view(poll))
 
 
 @blueprint.route("/admin/polls/{poll_id}/results", methods=["GET"], authorizer=organiser_auth)
 def poll_results(poll_id: str) -> Response:
-    request = blueprint.current_request
-    found = service.poll_results(poll_id) if web.path_id(poll_id) else None
-    if found is None:
-        return web.not_found(request, "poll")
-    return web.json_response(found)
+    return web.json_response(web.found(service.poll_results(poll_id), "poll"))
 
 
 @blueprint.route("/admin/events/{event_id}/poll-invitations", methods=["POST"],
@@ -69,10 +52,8 @@ def invite_to_polls(event_id: str) -> Response:
     from chalicelib.polls import invitations
 
     request = blueprint.current_request
-    if not web.path_id(event_id) or events.get_event(event_id) is None:
-        return web.not_found(request, "event")
+    web.found(events.get_event(event_id), "event")
     if not service.open_polls(event_id):
-        return web.json_response(
-            {"errors": {"polls": "This event has no open polls; create one before inviting people."}}, 409)
+        raise Conflict({"polls": "This event has no open polls; create one before inviting people."})
     run_id = invitations.request_invitations(event_id, organiser_email(request.context))
     return web.json_response({"status": "queued", "run_id": run_id}, 202)

@@ -27,9 +27,7 @@ def _private(response: Response) -> Response:
 @blueprint.route("/p/{token}", methods=["GET"])
 def poll_page(token: str) -> Response:
     request = blueprint.current_request
-    voter = service.voter_from_link(token)
-    if voter is None:
-        return _private(web.not_found(request, "link"))
+    voter = web.found(service.voter_from_link(token), "link")
     polls = service.event_polls(voter.event["event_id"])
     answers = service.my_answers(polls, voter.email)
     if web.wants_json(request):
@@ -40,16 +38,10 @@ def poll_page(token: str) -> Response:
 @blueprint.route("/p/{token}", methods=["POST"], content_types=web.FORM_TYPES)
 def answer_polls(token: str) -> Response:
     request = blueprint.current_request
-    voter = service.voter_from_link(token)
-    if voter is None:
-        return _private(web.not_found(request, "link"))
-    try:
-        data = web.body(request)
-    except web.BadRequest as error:
-        return _private(web.bad_request(request, error))
-    sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
+    data = web.body(request)
+    voter = web.found(service.voter_from_link(token), "link")
     polls = service.event_polls(voter.event["event_id"])
-    ballot = forms.read_ballot(data, polls, as_json=sent_json)
+    ballot = forms.read_ballot(data, polls, as_json=web.sent_json(request))
     if ballot.errors:
         if web.wants_json(request):
             return _private(web.invalid(ballot.errors))

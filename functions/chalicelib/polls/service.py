@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from chalicelib.core import clock, hashing, keys, privacy, store, tokens
+from chalicelib.core.errors import NotFound
 from chalicelib.events import service as events
 from chalicelib.polls import results
 from chalicelib.polls.forms import Answer, NewPoll
@@ -27,10 +28,6 @@ ALREADY_ANSWERED = "You have already answered this poll; your first answer stand
 POLL_CLOSED = "This poll has closed, so it takes no more answers."
 _POLL_FIELDS = ("poll_id", "event_id", "question", "kind", "options", "scale", "status",
                 "position", "created_at", "created_by", "closed_at")
-
-
-class EventNotFound(Exception):
-    """No such event."""
 
 
 @dataclass(frozen=True)
@@ -55,10 +52,10 @@ class Submission:
 def create_poll(event_id: str, new: NewPoll, organiser: str) -> dict[str, Any]:
     """Add a poll to the event, listed after its earlier polls, with its counts at zero.
 
-    Raises EventNotFound for an unknown event.
+    Raises NotFound for an unknown event.
     """
     if events.get_event(event_id) is None:
-        raise EventNotFound()
+        raise NotFound("event")
     position = int(store.update(keys.poll_sequence(event_id), "ADD #next :one",
                                 names={"#next": "next"}, vals={":one": 1})["next"])
     poll_id = secrets.token_hex(6)

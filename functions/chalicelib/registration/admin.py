@@ -18,10 +18,7 @@ def list_registrations(event_id: str) -> Response:
     wanted = (request.query_params or {"format": "json"}).get("format", "json")
     if wanted not in ("json", "csv"):
         return web.invalid({"format": "Use format=csv for a spreadsheet, or leave it out for JSON."})
-    found = service.roster(event_id) if web.path_id(event_id) else None
-    if found is None:
-        return web.not_found(request, "event")
-    event, records = found
+    event, records = web.found(service.roster(event_id), "event")
     if wanted == "csv":
         return Response(
             body=export.to_csv(records),
@@ -41,19 +38,9 @@ def list_registrations(event_id: str) -> Response:
 
 @blueprint.route("/admin/events/{event_id}/attendance", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint, as_json=True)
 def mark_attendance(event_id: str) -> Response:
-    request = blueprint.current_request
-    if not web.path_id(event_id):
-        return web.not_found(request, "event")
-    data = web.body(request)
-    emails, errors = forms.read_attendance(data)
-    if errors:
-        return web.invalid(errors)
-    try:
-        result = service.mark_attended(event_id, emails)
-    except service.EventNotFound:
-        return web.not_found(request, "event")
+    emails = web.valid(forms.read_attendance(web.body(blueprint.current_request)))
+    result = service.mark_attended(event_id, emails)
     return web.json_response({
         "marked": result.marked, "already": result.already, "unknown": result.unknown,
     })

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.core import bus, clock, domain_events, keys, store, tokens
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.events import service as events
 from chalicelib.registration.forms import Registrant
 
@@ -37,23 +38,20 @@ class Outcome(StrEnum):
     REPEATED = "repeated"
 
 
-class EventNotFound(Exception):
-    """No such event."""
-
-
-class RegistrationClosed(Exception):
+class RegistrationClosed(Conflict):
     """Registration closed (its closing time or the event's start has passed)."""
 
     def __init__(self, event: dict[str, Any]) -> None:
-        super().__init__(event.get("event_id"))
+        super().__init__({"event": "Registration for this event has closed."}, page={"event": event})
         self.event = event
 
 
-class EventStarted(Exception):
+class EventStarted(Conflict):
     """The event has started: places can no longer be given up or handed on."""
 
     def __init__(self, event: dict[str, Any]) -> None:
-        super().__init__(event.get("event_id"))
+        super().__init__({"event": "This event has started, so registrations can no longer be changed."},
+                         page={"event": event})
         self.event = event
 
 
@@ -145,7 +143,7 @@ def register(event_id: str, person: Registrant) -> Outcome:
     """Take a place, or join the waiting list when full; a repeat changes nothing.
 
     One transaction when a place is free or the person is already registered, two when they
-    join the waiting list. Raises EventNotFound or RegistrationClosed.
+    join the waiting list. Raises NotFound or RegistrationClosed.
     """
     moment = clock.now()
     now = clock.iso(moment)
@@ -206,7 +204,7 @@ def _existing_registration(refused: store.ConditionFailed, *, event_at: int,
     if refused.refused(event_at):
         event = refused.old_item(event_at)
         if event is None:
-            raise EventNotFound()
+            raise NotFound("event")
         if not events.registration_open(event):
             raise RegistrationClosed(event)
     if refused.refused(record_at):
@@ -331,7 +329,7 @@ def _raise_if_started(refused: store.ConditionFailed, event_at: int) -> None:
     if refused.refused(event_at):
         event = refused.old_item(event_at)
         if event is None:
-            raise EventNotFound()
+            raise NotFound("event")
         if event["starts_at"] <= clock.iso(clock.now()):
             raise EventStarted(event)
 
@@ -423,7 +421,7 @@ def _announce_promotion(candidate: dict[str, Any], now: str) -> None:
 def mark_attended(event_id: str, emails: Iterable[str]) -> Attendance:
     """Mark each registered person as attended; the event's count goes up once per person."""
     if events.get_event(event_id) is None:
-        raise EventNotFound()
+        raise NotFound("event")
     result = Attendance()
     now = clock.iso(clock.now())
     for email in dict.fromkeys(emails):
@@ -479,6 +477,6 @@ def _give_up_before_erasure(record: dict[str, Any]) -> bool:
     (or is gone), when the counts are history and stay as they are."""
     try:
         cancel(record["event_id"], record["email"])
-    except (EventStarted, EventNotFound):
+    except (EventStarted, NotFound):
         return False
     return True

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from chalicelib.core import aws, clock, keys, render, store
+from chalicelib.core.errors import NotFound
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.events import service as events
@@ -16,18 +17,13 @@ from chalicelib.reports import markdown
 from chalicelib.reports.forms import Section
 from chalicelib.slides import service as slides
 
-
-class EventNotFound(Exception):
-    """No such event."""
-
-
 # --- organisers: the editorial sections --------------------------------------------------------
 
 
 def save_report(event_id: str, sections: list[Section], organiser: str) -> dict[str, Any]:
-    """Replace the report's editorial sections. Raises EventNotFound for an unknown event."""
+    """Replace the report's editorial sections. Raises NotFound for an unknown event."""
     if events.get_event(event_id) is None:
-        raise EventNotFound()
+        raise NotFound("event")
     return store.update(
         keys.report(event_id),
         "SET event_id = :event_id, #sections = :sections, updated_at = :now, updated_by = :by",

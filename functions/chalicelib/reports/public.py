@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from chalice import Blueprint, Response
-from chalice.app import Request
 
 from chalicelib.core import web
 from chalicelib.core.text import display_title
@@ -19,22 +18,15 @@ _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 def published_report(event_id: str) -> Response:
     from markupsafe import Markup
 
-    request = blueprint.current_request
-    found = service.published_report(event_id) if web.path_id(event_id) else None
-    if found is None:
-        return web.not_found(request, "report")
-    event, html = found
+    event, html = web.found(service.published_report(event_id), "report")
     # The body was rendered, escaped, when the report was sent; it is shown exactly as sent.
     return web.page("reports/report.html", title=display_title(event), body=Markup(html))  # noqa: S704
 
 
 @blueprint.route("/u/{token}", methods=["GET"])
 def unsubscribe_page(token: str) -> Response:
-    request = blueprint.current_request
     # Looking never unsubscribes: mail scanners open links; only the POST does.
-    email = suppression.subscriber(token)
-    if email is None:
-        return _not_found(request)
+    email = web.found(suppression.subscriber(token), "link")
     response = web.page("reports/unsubscribe.html", email=email, token=token)
     response.headers.update(_PRIVATE)
     return response
@@ -46,17 +38,9 @@ def unsubscribe(token: str) -> Response:
     request = blueprint.current_request
     # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" (form or multipart); the link
     # alone says who, so the body is not needed to act.
-    email = suppression.unsubscribe(token)
-    if email is None:
-        return _not_found(request)
+    email = web.found(suppression.unsubscribe(token), "link")
     if web.wants_json(request):
         return web.json_response({"status": "unsubscribed"}, headers=_PRIVATE)
     response = web.page("reports/unsubscribed.html", email=email)
-    response.headers.update(_PRIVATE)
-    return response
-
-
-def _not_found(request: Request) -> Response:
-    response = web.not_found(request, "link")
     response.headers.update(_PRIVATE)
     return response

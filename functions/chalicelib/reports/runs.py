@@ -16,11 +16,11 @@ from typing import Any
 
 from chalicelib.core import bus, clock, hashing, keys, store
 from chalicelib.core.domain_events import ReportBatchDue, ReportRunRequested
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
 from chalicelib.registration import service as registrations
 from chalicelib.reports import content
-from chalicelib.reports.content import EventNotFound
 from chalicelib.reports.forms import RunRequest
 
 RUN_REQUESTED = "ReportRunRequested"
@@ -29,11 +29,12 @@ BATCH_SIZE = 50
 QUEUED, BUILDING, SENDING, DONE, FAILED = "queued", "building", "sending", "done", "failed"
 
 
-class RunRefused(Exception):
+class RunRefused(Conflict):
     """The event's report was already sent for real; `run_id` is that run."""
 
     def __init__(self, run_id: str) -> None:
-        super().__init__(run_id)
+        super().__init__({"run": "This event's report has already been sent; a dry run or a "
+                                 "test_recipient send is still possible."}, extra={"run_id": run_id})
         self.run_id = run_id
 
 
@@ -46,10 +47,10 @@ def start_report_run(event_id: str, request: RunRequest, organiser: str,
 
     The same idempotency key gives back the same run (never a second one). A real run is
     refused with RunRefused once the event has had one; dry runs and test sends are not.
-    Raises EventNotFound for an unknown event.
+    Raises NotFound for an unknown event.
     """
     if events.get_event(event_id) is None:
-        raise EventNotFound()
+        raise NotFound("event")
     if idempotency_key:
         run_id = hashing.digest(event_id, idempotency_key)[:16]
         existing = get_run(run_id)

@@ -13,7 +13,6 @@ from typing import Any
 from chalicelib.core import keys
 from chalicelib.reports import delivery, suppression
 from chalicelib.reports.content import (
-    EventNotFound,
     get_report,
     published_report,
     report_view,
@@ -31,7 +30,7 @@ from chalicelib.reports.runs import (
 )
 
 __all__ = [
-    "BATCH_DUE", "RUN_REQUESTED", "EventNotFound", "RunRefused", "build_report_run", "erase_person",
+    "BATCH_DUE", "RUN_REQUESTED", "RunRefused", "build_report_run", "erase_person",
     "export_person", "get_report", "get_run", "published_report", "report_view",
     "run_view", "save_report", "send_report", "start_report_run",
 ]

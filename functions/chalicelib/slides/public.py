@@ -31,21 +31,14 @@ def _form_page(event: dict[str, Any], status: int = 200, values: dict[str, Any] 
 
 @blueprint.route("/events/{event_id}/slides", methods=["GET"])
 def slides_form(event_id: str) -> Response:
-    request = blueprint.current_request
-    event = events.get_event(event_id) if web.path_id(event_id) else None
-    if event is None:
-        return web.not_found(request, "event")
-    return _form_page(event)
+    return _form_page(web.found(events.get_event(event_id), "event"))
 
 
 @blueprint.route("/events/{event_id}/slides/requests", methods=["POST"],
                  content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def request_slides(event_id: str) -> Response:
     request = blueprint.current_request
-    event = events.get_event(event_id) if web.path_id(event_id) else None
-    if event is None:
-        return web.not_found(request, "event")
+    event = web.found(events.get_event(event_id), "event")
     data = web.body(request)
     slide_request, form = forms.read_request(data, event.get("slide_policy") or "registered")
     if slide_request is None:
@@ -82,11 +75,9 @@ def download_page(token: str) -> Response:
 
 
 @blueprint.route("/s/{token}", methods=["POST"], content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def download(token: str) -> Response:
     """The page's Download button: one use, answered with a short-lived presigned URL."""
     request = blueprint.current_request
-    web.body(request)  # nothing is read from it, but an oversized body is refused before acting
     found = service.record_download(token)
     if found is None:
         return _link_not_found(request)

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, bus, clock, hashing, keys, mail, rate_limits, store, tokens
 from chalicelib.core.domain_events import SlidesRequested
+from chalicelib.core.errors import Invalid
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
@@ -42,8 +43,12 @@ _FILE_FIELDS = ("file_id", "filename", "content_type", "size", "status", "create
                 "created_by", "uploaded_at", "downloads")
 
 
-class TooManyFiles(Exception):
+class TooManyFiles(Invalid):
     """An event holds at most MAX_FILES files."""
+
+    def __init__(self) -> None:
+        super().__init__({"filename": f"This event already holds {MAX_FILES} files; "
+                                      "remove one before adding another."})
 
 
 @dataclass(frozen=True)

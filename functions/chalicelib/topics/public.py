@@ -46,7 +46,6 @@ def list_topics() -> Response:
 
 
 @blueprint.route("/topics", methods=["POST"], content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def suggest_topic() -> Response:
     request = blueprint.current_request
     data = web.body(request)
@@ -60,12 +59,9 @@ def suggest_topic() -> Response:
 
 
 @blueprint.route("/topics/{topic_id}/votes", methods=["POST"], content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def vote_for_topic(topic_id: str) -> Response:
     request = blueprint.current_request
-    topic = service.listed_topic(topic_id) if web.path_id(topic_id) else None
-    if topic is None:
-        return web.not_found(request, "topic")
+    topic = web.found(service.listed_topic(topic_id), "topic")
     data = web.body(request)
     vote, form = forms.read_vote(data)
     if vote is None:
@@ -94,11 +90,9 @@ def confirm_page(token: str) -> Response:
 
 
 @blueprint.route("/v/{token}", methods=["POST"], content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def confirm_link(token: str) -> Response:
     """The page's Confirm button: lists the suggestion or counts the vote, once."""
     request = blueprint.current_request
-    web.body(request)  # nothing is read from it, but an oversized body is refused before acting
     confirmation = service.confirm_link(token)
     if confirmation is None:
         return _link_not_found(request)

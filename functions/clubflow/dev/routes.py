@@ -111,10 +111,7 @@ def blueprint(pump: PumpRunner, region: str) -> Blueprint:
     @routes.route("/_dev/pump", methods=["POST"], content_types=web.FORM_TYPES)
     def drive_pump() -> Response:
         """Deliver everything queued now; `{"now": ISO time}` also fires schedules due by then."""
-        try:
-            data = web.body(routes.current_request)
-        except web.BadRequest as error:
-            return web.json_response({"errors": error.errors}, error.status)
+        data = web.body(routes.current_request)
         now = None
         if data.get("now"):
             try:

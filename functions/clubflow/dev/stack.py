@@ -214,11 +214,13 @@ class LocalStack:
         _verify_sender()
         key, created = self._organiser()
 
+        from chalicelib.core import web
         from clubflow.dev import routes
         from clubflow.dev.pump import Pump
 
         self._pump = PumpRunner(Pump(app, deployed))
         app.register_blueprint(routes.blueprint(self._pump, self._region))
+        web.answer_refusals(app)  # the /_dev routes answer refusals like every other route
         self._pump.start()
         self._api_thread = threading.Thread(target=self._api.server.serve_forever,
                                             name="api", daemon=True)
@@ -262,13 +264,15 @@ class LocalStack:
             self._state_file.unlink(missing_ok=True)
 
     def _bind_api(self, app: Chalice, config: Config) -> LocalDevServer:
-        from chalice.local import ThreadedHTTPServer, create_local_server
+        from chalice.local import ThreadedHTTPServer
+
+        from clubflow.dev.gateway import local_server
 
         # socketserver queues only 5 pending connections; a burst of registrations (or a busy
         # browser) would see resets that API Gateway never gives.
         ThreadedHTTPServer.request_queue_size = API_LISTEN_BACKLOG
         try:
-            return create_local_server(app, config, self._host, self._port)
+            return local_server(app, config, self._host, self._port)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise LocalStackError(

@@ -13,13 +13,11 @@ from chalice.app import Request
 
 from chalicelib.core import form_guard, render, web
 from chalicelib.core.observability import logger
+from chalicelib.core.validation import Form
 from chalicelib.events import service as events
 from chalicelib.registration import forms, service
 
 blueprint = Blueprint(__name__)
-
-CLOSED = "Registration for this event has closed."
-STARTED = "This event has started, so registrations can no longer be changed."
 
 
 def _private(response: Response) -> Response:
@@ -34,58 +32,40 @@ def _received(request: Request) -> Response:
     return web.page("registration_received.html", 202)
 
 
-def _refused(request: Request, event: dict[str, Any], message: str) -> Response:
+def _form_again(request: Request, event_id: str, data: dict[str, Any], form: Form, *,
+                press_again: bool = False) -> Response:
+    """The event's form again with each message next to its field (JSON: the messages)."""
     if web.wants_json(request):
-        return web.json_response({"errors": {"event": message}}, 409)
-    return web.page("registration_closed.html", 409, event=event, message=message)
-
-
-def _invalid(request: Request, event_id: str, data: dict[str, Any], values: dict[str, Any],
-             errors: dict[str, str], *, press_again: bool = False) -> Response:
-    if web.wants_json(request):
-        return web.invalid(errors or {form_guard.FORM_STARTED: form_guard.PRESS_AGAIN})
-    event = events.get_event(event_id)
-    if event is None:
-        return web.not_found(request, "event")
+        return web.invalid(form.errors or {form_guard.FORM_STARTED: form_guard.PRESS_AGAIN})
+    event = web.found(events.get_event(event_id), "event")
     if not events.registration_open(event):
-        return _refused(request, event, CLOSED)
-    return web.page("event.html", 400, event=event, open=True, values=values, errors=errors,
+        raise service.RegistrationClosed(event)
+    return web.page("event.html", 400, event=event, open=True, values=form.values, errors=form.errors,
                     form_started=form_guard.kept_stamp(data), press_again=press_again)
 
 
 @blueprint.route("/events/{event_id}/registrations", methods=["POST"], content_types=web.FORM_TYPES)
-@web.answers_unreadable_bodies(blueprint)
 def register(event_id: str) -> Response:
     request = blueprint.current_request
-    if not web.path_id(event_id):
-        return web.not_found(request, "event")
     data = web.body(request)
-    sent_json = (request.headers.get("content-type") or "").lower().startswith("application/json")
     if form_guard.filled_honeypot(data):
         logger.info("registration turned away quietly", extra={"event_id": event_id})
         return _received(request)
     registrant, form = forms.read_registrant(data)
     if registrant is None:
-        return _invalid(request, event_id, data, form.values, form.errors)
-    if form_guard.too_fast(data, browser_form=not sent_json):
+        return _form_again(request, event_id, data, form)
+    if form_guard.too_fast(data, browser_form=not web.sent_json(request)):
         # Autofill is this fast too: never drop it unseen; the person presses Register again.
         logger.info("registration posted too fast: asked to press again", extra={"event_id": event_id})
-        return _invalid(request, event_id, data, form.values, {}, press_again=True)
-    try:
-        service.register(event_id, registrant)
-    except service.EventNotFound:
-        return web.not_found(request, "event")
-    except service.RegistrationClosed as closed:
-        return _refused(request, closed.event, CLOSED)
+        return _form_again(request, event_id, data, form, press_again=True)
+    service.register(event_id, registrant)
     return _received(request)
 
 
 @blueprint.route("/r/{token}", methods=["GET"])
 def manage(token: str) -> Response:
     request = blueprint.current_request
-    managed = service.from_link(token)
-    if managed is None:
-        return _private(web.not_found(request, "link"))
+    managed = web.found(service.from_link(token), "link")
     if web.wants_json(request):
         return _private(web.json_response({
             "event": events.public_view(managed.event),
@@ -99,13 +79,7 @@ def manage(token: str) -> Response:
 @blueprint.route("/r/{token}/cancel", methods=["POST"], content_types=web.FORM_TYPES)
 def cancel(token: str) -> Response:
     request = blueprint.current_request
-    try:
-        result = service.cancel_by_link(token)
-    except service.EventStarted as started:
-        return _private(_refused(request, started.event, STARTED))
-    if result is None:
-        return _private(web.not_found(request, "link"))
-    managed, cancellation = result
+    managed, cancellation = web.found(service.cancel_by_link(token), "link")
     if web.wants_json(request):
         return _private(web.json_response({"status": "cancelled", "already": cancellation.already}))
     html = render.render("pages/registration_cancelled.html", event=managed.event,

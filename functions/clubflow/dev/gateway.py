@@ -1,0 +1,57 @@
+"""What the local stack answers in API Gateway's place before a request reaches the app.
+
+Chalice's local server answers an unknown path 403 "Missing Authentication Token", as API
+Gateway does by default; stacks/app.yaml maps that gateway response to 404, so locally an
+unknown path gets the site's own 404 (a page for browsers, JSON for API clients).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalice.local import ChaliceRequestHandler, RouteMatcher
+
+if TYPE_CHECKING:
+    from chalice import Chalice
+    from chalice.config import Config
+    from chalice.local import LocalDevServer
+
+
+class UnknownPathsNotFound(ChaliceRequestHandler):
+    """Chalice's request handler, with unknown paths answered 404 by the app's error page."""
+
+    def __init__(self, request: Any, client_address: Any, server: Any, app_object: Chalice,
+                 config: Config) -> None:
+        # Set before the base class handles the request (it does so inside __init__).
+        self._app = app_object
+        super().__init__(request, client_address, server, app_object, config)
+
+    def _answer(self) -> None:
+        try:
+            RouteMatcher(list(self._app.routes)).match_route(self.path)
+        except ValueError:
+            self._not_found()
+            return
+        self._generic_handle()
+
+    def _not_found(self) -> None:
+        from chalicelib.core import errors, web
+        from chalicelib.core.middleware import SECURITY_HEADERS
+
+        self._parse_payload()  # read the body so the connection stays usable
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        response = web.refusal(errors.NotFound("page"), as_json=web.wants_json_by(headers))
+        body = response.body if self.command != "HEAD" else None
+        self._send_http_response(404, {**SECURITY_HEADERS, **response.headers}, body)
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _answer
+
+
+def local_server(app: Chalice, config: Config, host: str, port: int) -> LocalDevServer:
+    """chalice.local.create_local_server, with unknown paths answered 404."""
+    from chalice.local import CustomLocalChalice, LocalChalice, LocalDevServer
+
+    # As create_local_server does: a per-thread current_request for the threaded server.
+    CustomLocalChalice.__bases__ = (LocalChalice, app.__class__)
+    app.__class__ = CustomLocalChalice
+    return LocalDevServer(app, config, host, port, handler_cls=UnknownPathsNotFound)
