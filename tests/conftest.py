@@ -43,7 +43,7 @@ def _share_botocore_loader() -> None:
     import botocore.session
     from botocore.loaders import create_loader
 
-    botocore.session.create_loader = functools.cache(create_loader)  # type: ignore[attr-defined]
+    botocore.session.create_loader = functools.cache(create_loader)
 
 
 _share_botocore_loader()
@@ -167,7 +167,7 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsCalls]:
     from botocore.client import BaseClient
 
     recorder = AwsCalls()
-    original = BaseClient._make_api_call
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]  # private: not in botocore's stubs
 
     def recording(self: Any, operation_name: str, api_params: Any) -> Any:
         recorder.calls.append((self.meta.service_model.service_name, operation_name))

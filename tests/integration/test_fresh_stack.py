@@ -11,8 +11,6 @@ import boto3
 from clubflow.dev.resources import Deployed
 from tests.conftest import StackInMoto
 
-REGION = "eu-west-2"
-
 
 def _send_email(subject: str) -> None:
     message = EmailMessage()
@@ -40,7 +38,7 @@ def _leave_everything_behind(deployed: Deployed) -> None:
     boto3.client("sesv2").create_email_identity(EmailIdentity="left-over.example.org")
     boto3.client("sqs").create_queue(QueueName="left-over")
     boto3.client("s3").create_bucket(Bucket="left-over-bucket",
-                                     CreateBucketConfiguration={"LocationConstraint": REGION})
+                                     CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
     boto3.client("cloudformation").create_stack(StackName="left-over", TemplateBody=json.dumps({
         "Resources": {"Table": {"Type": "AWS::DynamoDB::Table", "Properties": {
             "TableName": "left-over-table", "BillingMode": "PAY_PER_REQUEST",
