@@ -1,16 +1,23 @@
-"""Shared fixtures: a fresh moto backend with the resources of stacks/app.yaml per test."""
+"""Shared fixtures: the resources of stacks/app.yaml in moto, deployed once per process and emptied
+before each test that asks for them."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+if TYPE_CHECKING:
+    from clubflow.dev.resources import Deployed
+    from tests.aws_baseline import Baseline
+
 REPO = Path(__file__).resolve().parents[1]
+REGION = "eu-west-2"
 EVENTS_DIR = REPO / "events"
 
 # Never talk to a real account from tests, whatever the developer's shell has.
@@ -19,7 +26,7 @@ for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
 os.environ.update(
     AWS_ACCESS_KEY_ID="testing",
     AWS_SECRET_ACCESS_KEY="testing",
-    AWS_DEFAULT_REGION="eu-west-2",
+    AWS_DEFAULT_REGION=REGION,
     POWERTOOLS_TRACE_DISABLED="true",
     POWERTOOLS_METRICS_DISABLED="true",
     POWERTOOLS_DEV="false",
@@ -28,6 +35,18 @@ os.environ.update(
     MAIL_FROM="CofEe Club <club@example.com>",
     PUBLIC_BASE_URL="http://testserver",
 )
+
+
+def _share_botocore_loader() -> None:
+    """One botocore data loader for every session in this process: tests make fresh sessions
+    (per client, and moto per test), and each new loader would parse the service models again."""
+    import botocore.session
+    from botocore.loaders import create_loader
+
+    botocore.session.create_loader = functools.cache(create_loader)
+
+
+_share_botocore_loader()
 
 
 def reset_caches() -> None:
@@ -39,23 +58,55 @@ def reset_caches() -> None:
     render.environment.cache_clear()
 
 
+class StackInMoto:
+    """stacks/app.yaml deployed into moto once per process, and reset to as-deployed per test."""
+
+    def __init__(self) -> None:
+        from moto import mock_aws
+
+        self.mock = mock_aws()
+        self.deployed: Deployed | None = None
+        self.baseline: Baseline | None = None
+
+    def fresh(self) -> Deployed:
+        """The stack with nothing in it: deployed on first use (or after moto lost it), else emptied."""
+        if self.deployed is None or self.baseline is None or not self.baseline.intact():
+            import boto3
+
+            from clubflow.dev import resources
+            from tests.aws_baseline import Baseline
+
+            self.deployed = resources.deploy(stack_name="clubflow-test", region=REGION)
+            boto3.client("sesv2", region_name=REGION).create_email_identity(EmailIdentity="example.com")
+            self.baseline = Baseline.take(REGION)
+        else:
+            self.baseline.restore()
+        return self.deployed
+
+
+@pytest.fixture(scope="session")
+def stack_in_moto() -> Iterator[StackInMoto]:
+    """One deploy per process (per xdist worker); moto's data goes when the session ends."""
+    stack = StackInMoto()
+    yield stack
+    stack.mock.start(reset=False)
+    stack.mock.stop()
+
+
 @pytest.fixture
-def deployed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """moto with every resource of stacks/app.yaml, and the functions' environment set."""
-    from moto import mock_aws
-
-    with mock_aws():
-        from clubflow.dev import resources
-
-        result = resources.deploy(stack_name="clubflow-test")
+def deployed(stack_in_moto: StackInMoto, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployed]:
+    """moto with every resource of stacks/app.yaml and no data, and the functions' environment set."""
+    # moto intercepts AWS only during tests that ask for it, and keeps its data between them.
+    stack_in_moto.mock.start(reset=False)
+    try:
+        result = stack_in_moto.fresh()
         for name, value in result.environment.items():
             monkeypatch.setenv(name, value)
-        import boto3
-
-        boto3.client("sesv2").create_email_identity(EmailIdentity="example.com")
         reset_caches()
         yield result
-    reset_caches()
+    finally:
+        stack_in_moto.mock.stop(remove_data=False)
+        reset_caches()
 
 
 @pytest.fixture
@@ -116,7 +167,7 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsCalls]:
     from botocore.client import BaseClient
 
     recorder = AwsCalls()
-    original = BaseClient._make_api_call
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]  # private: not in botocore's stubs
 
     def recording(self: Any, operation_name: str, api_params: Any) -> Any:
         recorder.calls.append((self.meta.service_model.service_name, operation_name))

@@ -143,7 +143,7 @@ class LocalStack:
         """A boto3 client of the stack's moto, to look behind the API."""
         import boto3
 
-        return boto3.client(service, endpoint_url=self.moto_url, region_name=self.region,
+        return boto3.client(service, endpoint_url=self.moto_url, region_name=self.region,  # type: ignore[call-overload]
                             aws_access_key_id="testing", aws_secret_access_key="testing")
 
     def send_email(self, to: str, subject: str, text: str, html: str,
