@@ -199,7 +199,7 @@ def test_a_redelivered_batch_that_was_never_counted_sends_nobody_twice(
                  vals={":sending": "sending"})
 
     # When the batch is handled again
-    counts = delivery.send_report({"event_id": event_id, "run_id": run_id, "batch": 1,
+    counts = delivery.send_report({"event_id": event_id, "run_id": run_id, "batch": 1, "dry_run": False,
                                    "emails": ["ada@example.com", "grace@example.org"]})
 
     # Then nobody is emailed again; Grace, whose send was never confirmed, counts as failed

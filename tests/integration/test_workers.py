@@ -37,7 +37,7 @@ def logged() -> Iterator[io.StringIO]:
     handler.setFormatter(logger.registered_formatter)
     logger.addHandler(handler)
     yield stream
-    logger.removeHandler(handler)
+    logging.getLogger(logger.name).removeHandler(handler)  # Powertools exposes addHandler only
 
 
 def test_a_failed_record_is_logged_with_its_traceback_and_message_id(
