@@ -108,7 +108,7 @@ def json_only(description: str, schema: Schema) -> Reply:
 NOT_FOUND = page("no such resource (JSON with Accept: application/json)", ERRORS)
 INVALID = page("a field is wrong: the form again with each message next to its field, or JSON errors", ERRORS)
 INVALID_JSON = json_only("a field is wrong; each message names what to correct", ERRORS)
-TOO_LARGE = json_only("the body is above the 64 KB limit", ERRORS)
+TOO_LARGE = page("the body is above the 64 KB limit", ERRORS)
 UNSUPPORTED = json_only("the body is not one of the route's media types", ANY_OBJECT)
 LIMITED = Reply("too many requests from this client", {HTML: None, JSON: ERRORS}, ("Retry-After",))
 UNAUTHORISED = json_only("no organiser key", ANY_OBJECT)
@@ -183,6 +183,8 @@ _POLL_LINKS = (
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     # --- public -------------------------------------------------------------------------------
+    ("get", "/"): Operation("the front door", {302: Reply("to the events page", headers=("Location",))}),
+    ("get", "/favicon.ico"): Operation("the site's icon", {200: Reply("an SVG icon", {"image/svg+xml": None})}),
     ("get", "/health"): Operation("liveness", {200: json_only("up", obj({"status": one_of("ok")}, ("status",)))}),
     ("get", "/events"): Operation("upcoming events", {200: page("the events page", list_of(EVENT))}),
     ("get", "/events/{event_id}"): Operation(
@@ -207,8 +209,14 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {202: page("always the same answer", RECEIVED)},
         obj({"email": EMAIL, "consent": FLAG}, ("email",), closed=True)),
     ("get", "/s/{token}"): Operation(
-        "a slide link", {302: Reply("to a short-lived download URL", headers=("Location",)),
-                         404: NOT_FOUND}),
+        "a slide link: a page with a Download button; opening it uses nothing",
+        {200: page("the download page", obj({"filename": {"type": "string"}, "uses_left": {"type": "integer"},
+                                              "expires_at": {"type": "string"}}, ("filename",))),
+         404: NOT_FOUND}),
+    ("post", "/s/{token}"): public_post(
+        "the page's Download button: counts one use",
+        {303: Reply("to a short-lived download URL", headers=("Location",))},
+        obj({}), required=False),
     ("get", "/p/{token}"): Operation(
         "my poll page: every open poll of the event",
         {200: page("the polls", obj({"event": ANY_OBJECT, "polls": list_of(ANY_OBJECT)}, ("event", "polls"))),
@@ -234,8 +242,11 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "vote for a topic; counted once the emailed link is opened", {202: page("received", RECEIVED)},
         EMAIL_ONLY),
     ("get", "/v/{token}"): Operation(
-        "confirm a topic suggestion or vote",
-        {200: page("confirmed", obj({"status": one_of("confirmed")}, ("status",))), 404: NOT_FOUND}),
+        "a topic suggestion's or vote's link: a page with a Confirm button; opening it confirms nothing",
+        {200: page("the confirm page", obj({"status": one_of("pending"), "kind": {"type": "string"}, "topic": ANY_OBJECT}, ("status",))), 404: NOT_FOUND}),
+    ("post", "/v/{token}"): public_post(
+        "the page's Confirm button: lists the suggestion or counts the vote, once",
+        {200: page("confirmed", obj({"status": one_of("confirmed"), "kind": {"type": "string"}, "topic": ANY_OBJECT}, ("status",)))}, obj({}), required=False),
     ("get", "/reports/{event_id}"): Operation(
         "the web version of an event's summary report", {200: page("the report"), 404: NOT_FOUND}),
     ("get", "/u/{token}"): Operation("preferences and unsubscribe", {200: page("the page"), 404: NOT_FOUND}),

@@ -34,18 +34,9 @@ ANONYMOUS_SECONDS = 45
 # Not a server error, and every answer as documented: its status, its media type, its schema.
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 
-# Failures this run finds whose fixes belong to work in progress elsewhere, by Schemathesis code
-# and operation (a glob); each is tolerated until that work lands, then removed. Anything else fails.
-_NO_NUMBER = "an event created without its optional number makes its pages answer 500"
-KNOWN: dict[tuple[str, str], str] = {
-    ("ST101", "GET /events"): _NO_NUMBER,
-    ("ST103", "GET /events"): _NO_NUMBER,
-    ("ST101", "GET /events/{event_id}*"): _NO_NUMBER,
-    ("ST103", "GET /events/{event_id}*"): _NO_NUMBER,
-    ("ST101", "POST /events/{event_id}/slides/requests"): _NO_NUMBER,
-    ("ST103", "POST /events/{event_id}/slides/requests"): _NO_NUMBER,
-    ("ST101", "TRACE *"): "the local server answers a method no route takes with 501, not 404/405",
-}
+# Failures to tolerate while a fix is under way, by Schemathesis code and operation (a glob), each
+# with its reason. Empty: every finding fails the run.
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def known(code: str, operation: str) -> str | None:

@@ -141,6 +141,8 @@ def test_unknown_paths_are_404_not_api_gateways_403(local_stack: LocalStack) -> 
     assert api.status_code == 404
     assert api.json() == {"errors": {"_": "No such page."}}
     assert posted.status_code == 404
+    # A method no route takes is an unknown path to API Gateway too, never a 5xx.
+    assert local_stack.http.request("TRACE", f"{local_stack.url}/events", timeout=30).status_code == 404
     # The connection stays usable after a refused body.
     assert local_stack.get("/health").status_code == 200
 

@@ -46,6 +46,13 @@ class UnknownPathsNotFound(ChaliceRequestHandler):
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _answer
 
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY, ...): no route takes it, and API Gateway answers it as
+        # an unknown path (403, mapped to 404), where http.server would answer 501.
+        if name.startswith("do_"):
+            return self._not_found
+        raise AttributeError(name)
+
 
 def local_server(app: Chalice, config: Config, host: str, port: int) -> LocalDevServer:
     """chalice.local.create_local_server, with unknown paths answered 404."""
