@@ -163,6 +163,13 @@ NOMINATION_FIELDS: dict[str, Schema] = {
     "facilities": text(1000), "preferred_months": list_of(MONTHS), "message": text(2000),
 }
 ANSWER: Schema = {"oneOf": [{"type": "string"}, {"type": "integer"}, list_of({"type": "string"})]}
+
+
+def _confirmation(status: str) -> Schema:
+    """A topic suggestion's or vote's link, before (pending) and after its button (confirmed)."""
+    return obj({"status": one_of(status), "kind": one_of("topic", "vote"), "topic": ANY_OBJECT}, ("status",))
+
+
 EMAIL_ONLY = obj({"email": EMAIL}, ("email",), closed=True)
 
 _EVENT_LINKS = (
@@ -243,10 +250,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         EMAIL_ONLY),
     ("get", "/v/{token}"): Operation(
         "a topic suggestion's or vote's link: a page with a Confirm button; opening it confirms nothing",
-        {200: page("the confirm page", obj({"status": one_of("pending"), "kind": {"type": "string"}, "topic": ANY_OBJECT}, ("status",))), 404: NOT_FOUND}),
+        {200: page("the confirm page", _confirmation("pending")), 404: NOT_FOUND}),
     ("post", "/v/{token}"): public_post(
         "the page's Confirm button: lists the suggestion or counts the vote, once",
-        {200: page("confirmed", obj({"status": one_of("confirmed"), "kind": {"type": "string"}, "topic": ANY_OBJECT}, ("status",)))}, obj({}), required=False),
+        {200: page("confirmed", _confirmation("confirmed"))}, obj({}), required=False),
     ("get", "/reports/{event_id}"): Operation(
         "the web version of an event's summary report", {200: page("the report"), 404: NOT_FOUND}),
     ("get", "/u/{token}"): Operation("preferences and unsubscribe", {200: page("the page"), 404: NOT_FOUND}),
