@@ -99,6 +99,7 @@ def test_every_operation_holds_to_the_document(fuzzed_stack: LocalStack, tmp_pat
         why = known(code, operation)
         print(f"  {code} {title}: {operation}" + (f"  (known: {why})" if why else ""))
     assert report["operations"]["tested"] == report["operations"]["selected"] > 0
-    assert not report["errors"], json.dumps(report["errors"], indent=1)[:5000]
+    assert not report["errors"], (f"{json.dumps(report['errors'], indent=1)[:2000]}\n"
+                                  f"Schemathesis said:\n{report['output'][-20000:]}")
     new = sorted(pair for pair in found if known(*pair) is None)
     assert not new, f"{len(new)} new failures; Schemathesis said:\n{report['output'][-20000:]}"

@@ -147,6 +147,16 @@ def test_unknown_paths_are_404_not_api_gateways_403(local_stack: LocalStack) -> 
     assert local_stack.get("/health").status_code == 200
 
 
+def test_a_chunked_body_is_read_whole_and_the_connection_stays_usable(local_stack: LocalStack) -> None:
+    # A body whose length is not known in advance goes chunked; API Gateway takes those.
+    chunked = local_stack.post("/p/0", data=iter([b"answers=", b"1"]),
+                               headers={"Content-Type": "application/x-www-form-urlencoded",
+                                        "Accept": "application/json"})
+    assert chunked.request.headers["Transfer-Encoding"] == "chunked"
+    assert chunked.status_code == 404
+    assert local_stack.get("/health").status_code == 200
+
+
 def test_the_front_door_and_the_icon(local_stack: LocalStack) -> None:
     front = local_stack.get("/", allow_redirects=False)
     assert front.status_code == 302

@@ -26,6 +26,29 @@ class UnknownPathsNotFound(ChaliceRequestHandler):
         self._app = app_object
         super().__init__(request, client_address, server, app_object, config)
 
+    def _parse_payload(self) -> tuple[dict[str, Any], bytes | None]:
+        # Chalice reads Content-Length only; a chunked body (API Gateway takes them) would be
+        # left on the connection and read as the next request.
+        if "chunked" not in (self.headers.get("transfer-encoding") or "").lower():
+            return super()._parse_payload()
+        chunks = []
+        while True:
+            try:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            except ValueError:
+                self.close_connection = True  # not chunked after all: nothing more can be read
+                break
+            if size == 0:
+                while self.rfile.readline().strip():  # trailers, then the blank line
+                    pass
+                break
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline()
+        headers = {name: value for name, value in self.headers.items() if name.lower() != "transfer-encoding"}
+        body = b"".join(chunks)
+        headers["Content-Length"] = str(len(body))
+        return headers, body or None
+
     def _answer(self) -> None:
         try:
             RouteMatcher(list(self._app.routes)).match_route(self.path)
