@@ -149,11 +149,11 @@ def test_unknown_paths_are_404_not_api_gateways_403(local_stack: LocalStack) -> 
 
 def test_a_chunked_body_is_read_whole_and_the_connection_stays_usable(local_stack: LocalStack) -> None:
     # A body whose length is not known in advance goes chunked; API Gateway takes those.
-    chunked = local_stack.post("/p/0", data=iter([b"answers=", b"1"]),
-                               headers={"Content-Type": "application/x-www-form-urlencoded",
-                                        "Accept": "application/json"})
+    chunked = local_stack.post("/_dev/pump", data=iter([b'{"now": ', b'"2030-03-09 10:00"}']),
+                               headers={"Content-Type": "application/json"})
     assert chunked.request.headers["Transfer-Encoding"] == "chunked"
-    assert chunked.status_code == 404
+    assert chunked.status_code == 400
+    assert "offset" in chunked.json()["errors"]["now"]
     assert local_stack.get("/health").status_code == 200
 
 
