@@ -142,3 +142,20 @@ def test_every_route_answers_its_refusals_in_one_place() -> None:
                  for method, entry in entries.items()
                  if not getattr(entry.view_function, "__answers_refusals__", False)]
     assert unwrapped == []
+
+
+def test_a_browser_gets_pages_for_a_wrong_method_or_media_type(client: Any) -> None:
+    # Given a browser on a POST-only address and a form sent as plain text
+    wrong_method = client.http.get("/r/sometoken/cancel", headers={"Accept": "text/html"})
+    wrong_type = client.http.post("/topics", body=b"title=x",
+                                  headers={"Accept": "text/html", "Content-Type": "text/plain"})
+    api = client.http.get("/r/sometoken/cancel", headers={"Accept": "application/json"})
+
+    # Then each is a page in the site's layout, and an API client still gets JSON
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["Content-Type"].startswith("text/html")
+    assert "only works from its page" in wrong_method.body.decode()
+    assert wrong_type.status_code == 415
+    assert wrong_type.headers["Content-Type"].startswith("text/html")
+    assert api.status_code == 405
+    assert "Code" in json.loads(api.body)  # Chalice's own JSON answer

@@ -10,8 +10,11 @@ from collections.abc import Callable
 from chalice import Chalice, Response
 from chalice.app import Request
 
+from chalicelib.core import web
 from chalicelib.core.observability import count, logger
 
+# Statuses Chalice answers itself, before the view and its error handling (core/web).
+_ANSWERED_BY_CHALICE = (405, 415)
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Token links must never leak through a Referer header to another site.
@@ -30,6 +33,9 @@ def install(app: Chalice) -> None:
         context = event.context or {}
         logger.append_keys(correlation_id=context.get("requestId", ""))
         response = get_response(event)
+        if response.status_code in _ANSWERED_BY_CHALICE and not web.wants_json(event):
+            # Chalice refuses a method or media type before any view runs, as bare JSON.
+            response = web.error_page(response.status_code)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         logger.info(

@@ -75,33 +75,26 @@ def vote_for_topic(topic_id: str) -> Response:
 @blueprint.route("/v/{token}", methods=["GET"])
 def confirm_page(token: str) -> Response:
     """The emailed link: a page with a Confirm button. Looking confirms nothing; scanners look."""
-    request = blueprint.current_request
     pending = service.pending_confirmation(token)
-    if pending is None:
-        return _link_not_found(request)
-    if web.wants_json(request):
-        response = web.json_response({"status": "pending", "kind": pending.kind,
-                                      "topic": pending.topic})
-    else:
-        response = web.page("topics/confirm.html", kind=pending.kind, topic=pending.topic,
-                            token=token)
-    response.headers.update(_PRIVATE)
-    return response
+    return _confirmation("pending", "topics/confirm.html", pending, token=token)
 
 
 @blueprint.route("/v/{token}", methods=["POST"], content_types=web.FORM_TYPES)
 def confirm_link(token: str) -> Response:
     """The page's Confirm button: lists the suggestion or counts the vote, once."""
-    request = blueprint.current_request
     confirmation = service.confirm_link(token)
-    if confirmation is None:
+    return _confirmation("confirmed", "topics/confirmed.html", confirmation)
+
+
+def _confirmation(status: str, template: str, found: service.Confirmation | None, **context: Any) -> Response:
+    """A link's page before its button (pending) and after (confirmed), or the not-found page."""
+    request = blueprint.current_request
+    if found is None:
         return _link_not_found(request)
     if web.wants_json(request):
-        response = web.json_response({"status": "confirmed", "kind": confirmation.kind,
-                                      "topic": confirmation.topic})
+        response = web.json_response({"status": status, "kind": found.kind, "topic": found.topic})
     else:
-        response = web.page("topics/confirmed.html", kind=confirmation.kind,
-                            topic=confirmation.topic)
+        response = web.page(template, kind=found.kind, topic=found.topic, **context)
     response.headers.update(_PRIVATE)
     return response
 
