@@ -5,7 +5,7 @@ Publishers build these; consumers receive them (parsed from JSON: the schema is 
 """
 
 # No `from __future__ import annotations` here: TypedDict reads NotRequired[...] at class creation.
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, get_args
 
 
 class EventScheduled(TypedDict):
@@ -147,9 +147,4 @@ DomainEvent = (
 )
 
 # Each DetailType and the shape of its detail.
-DETAIL_TYPES: dict[str, type] = {shape.__name__: shape for shape in (
-    EventScheduled, EventUpdated, RegistrationConfirmed, RegistrationWaitlisted, RegistrationRepeated,
-    RegistrationCancelled, WaitlistPromoted, RemindersDue, ReminderDue, PollInvitationsRequested,
-    PollInvitationDue, SlidesRequested, NominationReceived, NominationDecided, TopicSuggested,
-    VoteRequested, ReportRunRequested, ReportBatchDue,
-)}
+DETAIL_TYPES: dict[str, type] = {shape.__name__: shape for shape in get_args(DomainEvent)}

@@ -15,15 +15,22 @@ from chalicelib.core.observability import count, logger
 
 # Statuses Chalice answers itself, before the view and its error handling (core/web).
 _ANSWERED_BY_CHALICE = (405, 415)
+
+
+def content_security_policy(*form_targets: str) -> str:
+    """The site's CSP; `form_targets` are origins other than ours that a form may post or be
+    redirected to (a download button is answered with a redirect to S3)."""
+    form_action = " ".join(("'self'", *form_targets))
+    return ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            f"form-action {form_action}; frame-ancestors 'none'")
+
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Token links must never leak through a Referer header to another site.
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": (
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        "form-action 'self'; frame-ancestors 'none'"
-    ),
+    "Content-Security-Policy": content_security_policy(),
 }
 
 

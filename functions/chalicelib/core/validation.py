@@ -70,11 +70,6 @@ def is_email(value: str) -> bool:
     return address is not None and address == value
 
 
-def email_error(raw: str) -> str | None:
-    """What is wrong with a typed address, in words a person can act on; None if nothing."""
-    return _checked_email(raw)[1]
-
-
 class Form:
     """Reads fields from a parsed body, collecting one message per bad field.
 

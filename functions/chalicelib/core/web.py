@@ -28,6 +28,7 @@ ORGANISER_PREFIX = "/admin"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _READ_TYPES = ("application/json", "application/x-www-form-urlencoded")
 _ANSWERS_REFUSALS = "__answers_refusals__"
+_PARSED_BODY = "_clubflow_parsed_body"
 SERVER_ERROR = "Something went wrong on our side; nothing was changed. Please try again in a moment."
 
 T = TypeVar("T")
@@ -58,6 +59,15 @@ def body(request: Request) -> dict[str, Any]:
     Raises errors.TooLarge over MAX_BODY_BYTES and errors.Invalid for a body that cannot be
     read (malformed or too deeply nested JSON, not UTF-8, not an object).
     """
+    parsed: dict[str, Any] | None = getattr(request, _PARSED_BODY, None)
+    if parsed is None:
+        parsed = _parse_body(request)
+        # check_body reads it before the view does: parse it once per request.
+        setattr(request, _PARSED_BODY, parsed)
+    return parsed
+
+
+def _parse_body(request: Request) -> dict[str, Any]:
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise errors.TooLarge({"body": f"The request is too large; the limit is {MAX_BODY_BYTES // 1024} KB."})

@@ -29,7 +29,7 @@ from chalicelib.core.observability import logger
 from chalicelib.nominations import service as nominations
 from chalicelib.polls import service as polls
 from chalicelib.registration import service as registrations
-from chalicelib.reports import service as reports
+from chalicelib.reports import delivery as reports
 from chalicelib.slides import service as slides
 from chalicelib.topics import service as topics
 

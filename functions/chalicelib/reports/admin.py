@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core import web
 from chalicelib.core.organiser_auth import organiser_auth, organiser_email
-from chalicelib.reports import forms, service
+from chalicelib.reports import content, forms, runs
 
 blueprint = Blueprint(__name__)
 
@@ -16,14 +16,14 @@ blueprint = Blueprint(__name__)
 def save_report(event_id: str) -> Response:
     request = blueprint.current_request
     sections = web.valid(forms.read_sections(web.body(request)))
-    report = service.save_report(event_id, sections, organiser_email(request.context))
-    return web.json_response(service.report_view(event_id, report))
+    report = content.save_report(event_id, sections, organiser_email(request.context))
+    return web.json_response(content.report_view(event_id, report))
 
 
 @blueprint.route("/admin/events/{event_id}/report", methods=["GET"], authorizer=organiser_auth)
 def show_report(event_id: str) -> Response:
-    report = web.found(service.get_report(event_id), "report")
-    return web.json_response(service.report_view(event_id, report))
+    report = web.found(content.get_report(event_id), "report")
+    return web.json_response(content.report_view(event_id, report))
 
 
 @blueprint.route("/admin/events/{event_id}/report-runs", methods=["POST"], authorizer=organiser_auth,
@@ -34,12 +34,12 @@ def start_report_run(event_id: str) -> Response:
     key, key_errors = forms.read_idempotency_key(request.headers.get("idempotency-key"))
     if run_request is None or key_errors:
         return web.invalid({**errors, **key_errors})
-    run = service.start_report_run(event_id, run_request, organiser_email(request.context), key)
+    run = runs.start_report_run(event_id, run_request, organiser_email(request.context), key)
     return web.json_response({"run_id": run["run_id"], "status": run["status"]}, 202,
                              headers={"Location": f"/admin/report-runs/{run['run_id']}"})
 
 
 @blueprint.route("/admin/report-runs/{run_id}", methods=["GET"], authorizer=organiser_auth)
 def report_run(run_id: str) -> Response:
-    run = web.found(service.get_run(run_id), "report run")
-    return web.json_response(service.run_view(run))
+    run = web.found(runs.get_run(run_id), "report run")
+    return web.json_response(runs.run_view(run))

@@ -149,3 +149,18 @@ def erase_deliveries_to(email: str) -> int:
     for item in items:
         store.delete(keys.primary_key(item))
     return len(items)
+
+
+def export_person(email: str) -> dict[str, list[dict[str, Any]]]:
+    """The report deliveries to this address, and its suppression if any."""
+    return {"report_deliveries": [keys.stored_fields(item) for item in deliveries_to(email)],
+            "suppression": [keys.stored_fields(item) for item in suppression.suppression_of(email)]}
+
+
+def erase_person(email: str) -> int:
+    """Erase the delivery marks of this address; return how many items.
+
+    The suppression item stays: the address must never get a report again (the export still
+    shows it). The runs' counts stay as they are.
+    """
+    return erase_deliveries_to(email)

@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core import web
 from chalicelib.core.text import display_title
-from chalicelib.reports import service, suppression
+from chalicelib.reports import content, suppression
 
 blueprint = Blueprint(__name__)
 
@@ -18,7 +18,7 @@ _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 def published_report(event_id: str) -> Response:
     from markupsafe import Markup
 
-    event, html = web.found(service.published_report(event_id), "report")
+    event, html = web.found(content.published_report(event_id), "report")
     # The body was rendered, escaped, when the report was sent; it is shown exactly as sent.
     return web.page("reports/report.html", title=display_title(event), body=Markup(html))  # noqa: S704
 

@@ -18,18 +18,18 @@ blueprint = Blueprint(__name__)
 def send_reports(event: SQSEvent) -> dict[str, Any]:
     # Imported here: the API function imports this module but never runs a consumer.
     from chalicelib.core.domain_events import ReportBatchDue, ReportRunRequested
-    from chalicelib.reports import service
+    from chalicelib.reports import delivery, runs
 
     def on_run_requested(_: str, detail: ReportRunRequested) -> None:
         # A redelivered or re-published request does not build the run again.
         workers.once("build_report_run", {"run_id": detail["run_id"]},
-                     lambda _: service.build_report_run(detail))
+                     lambda _: runs.build_report_run(detail))
 
     def on_batch_due(_: str, detail: ReportBatchDue) -> None:
         workers.once("send_report", {"run_id": detail["run_id"], "batch": detail["batch"]},
-                     lambda _: service.send_report(detail))
+                     lambda _: delivery.send_report(detail))
 
     return workers.consume(event, {
-        service.RUN_REQUESTED: on_run_requested,
-        service.BATCH_DUE: on_batch_due,
+        runs.RUN_REQUESTED: on_run_requested,
+        runs.BATCH_DUE: on_batch_due,
     })

@@ -68,9 +68,7 @@ def download_page(token: str) -> Response:
     )
     response.headers.update(_PRIVATE)
     # The button's post is answered with a redirect to S3; form-action must allow it.
-    response.headers["Content-Security-Policy"] = middleware.SECURITY_HEADERS[
-        "Content-Security-Policy"].replace("form-action 'self'",
-                                           f"form-action 'self' {service.download_origin()}")
+    response.headers["Content-Security-Policy"] = middleware.content_security_policy(service.download_origin())
     return response
 
 
