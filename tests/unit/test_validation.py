@@ -117,3 +117,17 @@ def test_an_email_field_that_is_not_text_or_too_long_is_named() -> None:
     form.email("other")
     assert form.errors == {"email": "Your email address must be text.",
                            "other": "Keep your email address to 254 characters or fewer."}
+
+
+def test_a_misspelt_time_zone_is_named_with_its_likely_meaning_and_times_without_offset_say_nothing_more() -> None:
+    # Given times without an offset, to be read in a time zone that is misspelt
+    form = Form({"timezone": "Europe/Londn", "starts_at": "2027-03-09T10:00"})
+
+    # When both are read
+    zone = form.timezone()
+    starts = form.moment("starts_at", "the start time", zone=zone)
+
+    # Then the zone's message suggests the right one, and the time adds no second, misleading message
+    assert zone is None and starts is None
+    assert "Did you mean Europe/London?" in form.errors["timezone"]
+    assert "starts_at" not in form.errors

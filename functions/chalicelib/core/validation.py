@@ -204,6 +204,8 @@ class Form:
             return None
         if moment.tzinfo is None:
             if not zone:
+                if "timezone" in self.errors:
+                    return None  # read in the event's zone, once it names one: its error says so
                 self.error(name, f"Give {label} with its offset, like 2026-03-12T10:00:00+00:00.")
                 return None
             moment = moment.replace(tzinfo=ZoneInfo(zone))
@@ -216,7 +218,7 @@ class Form:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            self.error(name, "Use an IANA time zone name, like Europe/London.")
+            self.error(name, _unknown_zone(value))
             return None
         return value
 
@@ -238,3 +240,13 @@ class Form:
         """Name fields the route does not take, so a typo in a JSON key is not silently lost."""
         for name in sorted(set(self.data) - allowed):
             self.error(name, f"'{name}' is not a field here; allowed fields: {', '.join(sorted(allowed))}.")
+
+
+def _unknown_zone(value: str) -> str:
+    # Only on this error path: listing the zones reads the whole tz database.
+    from difflib import get_close_matches
+    from zoneinfo import available_timezones
+
+    close = get_close_matches(value, sorted(available_timezones()), n=1, cutoff=0.8)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    return f"Unknown time zone '{value}'.{hint} Use an IANA time zone name, like Europe/London."
