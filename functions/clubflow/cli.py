@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -37,12 +38,30 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        # Flushed here, so that a reader that went away is noticed here too, not at exit.
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `clubflow ... | head`: the reader has what it wanted. Nothing more can be written, and
+        # Python's own flush at exit would complain again, so stdout goes to /dev/null.
+        _silence_stdout()
+        return 141  # as a shell reports a command ended by SIGPIPE
     except CommandError as error:
-        print(f"clubflow: {error}", file=sys.stderr)
+        # Several problems (such as the API's field errors) come one per line.
+        for line in str(error).splitlines() or [""]:
+            print(f"clubflow: {line}", file=sys.stderr)
         return 2
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a file descriptor (captured in-process): nothing will flush to it
 
 
 class CommandError(Exception):

@@ -72,8 +72,9 @@ def test_upload_streams_the_file_with_its_signed_headers(
         return chunk
 
     monkeypatch.setattr(slides.ProgressReader, "read", spy)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
 
-    # When the organiser uploads it
+    # When the organiser uploads it, at a terminal
     code = main(["slides", "upload", "evt", str(deck), "--api", "http://api.test", "--key", "cfk_x"])
 
     # Then the API was asked with the name, type and size, and the bucket got the exact bytes
@@ -103,3 +104,24 @@ def test_upload_refuses_other_kinds_before_asking_the_api(
 
     assert code == 2
     assert ".pdf, .pptx, .key or .zip" in capsys.readouterr().err
+
+
+def test_off_a_terminal_no_progress_bar_is_drawn(
+    tmp_path: Path, bucket_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Given a 3 MB deck uploaded with stderr going to a log file (not a terminal)
+    deck = tmp_path / "deck.pdf"
+    deck.write_bytes(b"%PDF-1.7\n" + b"x" * (3 * 1024 * 1024))
+    monkeypatch.setattr("clubflow.api.Api.call", lambda *a, **k: {
+        "upload_url": f"{bucket_url}/slides/evt/d.pdf", "file_id": "d", "key": "slides/evt/d.pdf",
+        "headers": {"Content-Type": "application/pdf"}})
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+
+    assert main(["slides", "upload", "evt", str(deck), "--api", "http://api.test", "--key", "k"]) == 0
+
+    # Then the log holds the one line saying it was uploaded, and no carriage-return redraws
+    err = capsys.readouterr().err
+    assert "\r" not in err and "%" not in err
+    assert err.splitlines() == [f"Uploaded deck.pdf ({deck.stat().st_size} bytes) to event evt."]
+    assert len(Bucket.received) == 1

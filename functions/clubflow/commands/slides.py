@@ -1,7 +1,7 @@
 """`clubflow slides upload|list|remove`: an event's slide files, through the organiser API.
 
 `upload` asks the API for a presigned URL and sends the file straight to the bucket, streamed
-in chunks with a progress bar; the URL accepts only that file's type and exact size.
+in chunks with a progress bar (on a terminal); the URL accepts only that file's type and exact size.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     upload.add_argument("event_id", metavar="EVENT_ID")
     upload.add_argument("file", metavar="FILE", type=Path)
     upload.add_argument("--content-type", help="override the type guessed from the extension")
-    upload.add_argument("--quiet", action="store_true", help="no progress bar")
+    upload.add_argument("--quiet", action="store_true", help="no progress bar (there is none off a terminal)")
     upload.set_defaults(handler=upload_slides)
 
     listing = actions.add_parser("list", help="the event's files with download counts")
@@ -100,7 +100,9 @@ def upload_slides(args: argparse.Namespace) -> int:
     plan = api.call("POST", f"/admin/events/{args.event_id}/slides",
                     {"filename": path.name, "content_type": content_type, "size": size})
     with path.open("rb") as handle:
-        body = ProgressReader(handle, size, path.name, None if args.quiet else sys.stderr)
+        # A bar redraws itself with \r: on anything but a terminal (a log, a pipe) that is noise.
+        drawn = not args.quiet and sys.stderr.isatty()
+        body = ProgressReader(handle, size, path.name, sys.stderr if drawn else None)
         try:
             response = requests.put(plan["upload_url"], data=body, headers=plan["headers"],
                                     timeout=(10, 300))
