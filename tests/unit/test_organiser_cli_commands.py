@@ -75,8 +75,8 @@ def test_create_without_required_fields_is_a_usage_error(
 def test_update_sends_only_the_fields_given(
     api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    event = {"event_id": "evt", "title": "CoP", "capacity": 90,
-             "counts": {"confirmed": 80, "waitlisted": 2, "cancelled": 1, "attended": 0}}
+    event = {"event_id": "evt", "title": "CoP", "capacity": 90, "timezone": "Europe/London",
+             "counts": {"confirmed": 80, "waitlisted": 0, "cancelled": 1, "attended": 0}}
     asked = api({("PATCH", "/admin/events/evt"): event})
 
     assert main(["events", "update", "evt", "--capacity", "90", *API]) == 0
@@ -84,7 +84,47 @@ def test_update_sends_only_the_fields_given(
     assert asked == [("PATCH", "/admin/events/evt", {"capacity": 90})]
     out = capsys.readouterr().out
     assert "Changed capacity of evt." in out
-    assert "80 confirmed, 2 waitlisted, 1 cancelled, 0 attended" in out
+    assert "80 confirmed, 0 waitlisted, 1 cancelled, 0 attended" in out
+
+
+def test_more_capacity_shows_the_counts_after_the_waiting_people_are_promoted(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given 80 confirmed and 2 waiting; the PATCH answers before the worker promotes them
+    def event(confirmed: int, waiting: int) -> dict[str, Any]:
+        return {"event_id": "evt", "title": "CoP", "capacity": 90, "timezone": "Europe/London",
+                "counts": {"confirmed": confirmed, "waitlisted": waiting, "cancelled": 0, "attended": 0}}
+
+    answers = iter([event(81, 1), event(82, 0)])
+    asked: list[str] = []
+
+    def call(self: Any, method: str, path: str, body: Any = None) -> Any:
+        asked.append(method)
+        return event(80, 2) if method == "PATCH" else next(answers)
+
+    monkeypatch.setattr("clubflow.api.Api.call", call)
+    monkeypatch.setattr("clubflow.commands.events.time.sleep", lambda seconds: None)
+
+    # When the capacity goes up to 90
+    assert main(["events", "update", "evt", "--capacity", "90", *API]) == 0
+
+    # Then the command follows the event until nobody is left waiting, and shows those counts
+    assert asked == ["PATCH", "GET", "GET"]
+    out = capsys.readouterr()
+    assert "82 confirmed, 0 waitlisted" in out.out
+    assert "80 confirmed" not in out.out
+    assert "Promoting" in out.err
+
+
+def test_promotions_that_do_not_come_are_waited_for_no_longer_than_the_timeout() -> None:
+    from clubflow.commands.events import after_promotions
+
+    stuck = {"capacity": 90, "counts": {"confirmed": 80, "waitlisted": 2}}
+    waits: list[float] = []
+    shown = after_promotions(lambda: stuck, stuck, timeout=2, interval=0.5, sleep=waits.append,
+                             clock=lambda: sum(waits))
+    assert shown is stuck and waits == [0.5] * 4
 
 
 def test_update_with_nothing_to_change_asks_nothing(
@@ -101,6 +141,7 @@ def test_list_is_a_table_with_confirmed_of_capacity(
 ) -> None:
     api({("GET", "/admin/events"): [
         {"event_id": "cop-49", "title": "Communities of Practice", "starts_at": "2030-03-09T10:00:00+00:00",
+         "ends_at": "2030-03-09T16:00:00+00:00", "timezone": "Europe/London",
          "capacity": 80, "counts": {"confirmed": 12, "waitlisted": 0, "cancelled": 0, "attended": 0}},
     ]})
 
@@ -108,9 +149,67 @@ def test_list_is_a_table_with_confirmed_of_capacity(
 
     header, row = capsys.readouterr().out.splitlines()
     assert header.split() == ["EVENT", "ID", "STARTS", "TITLE", "CONFIRMED", "WAITING"]
-    assert row.split() == ["cop-49", "2030-03-09T10:00:00+00:00", "Communities", "of", "Practice",
+    assert row.split() == ["cop-49", "2030-03-09", "10:00", "GMT", "Communities", "of", "Practice",
                            "12/80", "0"]
     assert row.index("12/80") + len("12/80") == header.index("CONFIRMED") + len("CONFIRMED")
+
+
+def _listed(event_id: str, starts: str, ends: str, zone: str = "America/New_York") -> dict[str, Any]:
+    return {"event_id": event_id, "title": event_id, "starts_at": starts, "ends_at": ends, "timezone": zone,
+            "capacity": 10, "counts": {"confirmed": 0, "waitlisted": 0, "cancelled": 0, "attended": 0}}
+
+
+# As the API lists them: newest first, past and upcoming together.
+LISTED = [
+    _listed("later", "2091-03-09T23:30:00+00:00", "2091-03-10T01:00:00+00:00"),
+    _listed("sooner", "2090-01-15T14:00:00+00:00", "2090-01-15T16:00:00+00:00", "Europe/London"),
+    _listed("lately", "2021-06-01T09:00:00+00:00", "2021-06-01T12:00:00+00:00"),
+    _listed("long-ago", "2019-06-01T09:00:00+00:00", "2019-06-01T12:00:00+00:00"),
+]
+
+
+def test_list_shows_upcoming_events_soonest_first_in_their_own_time_zones(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api({("GET", "/admin/events"): LISTED})
+
+    assert main(["events", "list", *API]) == 0
+
+    rows = [line.split()[:4] for line in capsys.readouterr().out.splitlines()[1:]]
+    # 23:30 UTC on 9 March is 18:30 in New York (EST); 14:00 in London in January is GMT.
+    assert rows == [["sooner", "2090-01-15", "14:00", "GMT"], ["later", "2091-03-09", "18:30", "EST"]]
+
+
+def test_list_past_shows_ended_events_latest_first_and_utc_on_request(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api({("GET", "/admin/events"): LISTED})
+
+    assert main(["events", "list", "--past", *API]) == 0
+    rows = [line.split()[:4] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert rows == [["lately", "2021-06-01", "05:00", "EDT"], ["long-ago", "2019-06-01", "05:00", "EDT"]]
+
+    assert main(["events", "list", "--past", "--utc", *API]) == 0
+    rows = [line.split()[:4] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert rows[0] == ["lately", "2021-06-01", "09:00", "UTC"]
+
+
+def test_show_gives_the_times_in_the_event_zone_with_its_abbreviation_or_in_utc(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An event entered as 18:30-20:00 in New York
+    event = {**LISTED[0], "registration_closes_at": "2091-03-09T17:00:00+00:00"}
+    api({("GET", "/admin/events/later"): event})
+
+    assert main(["events", "show", "later", *API]) == 0
+    out = capsys.readouterr().out
+    assert "when:        Fri 9 Mar 2091, 18:30 to 20:00 EST (America/New_York)" in out
+    assert "closes:      2091-03-09 12:00 EST" in out
+    assert "+00:00" not in out
+
+    assert main(["events", "show", "later", "--utc", *API]) == 0
+    out = capsys.readouterr().out
+    assert "when:        Fri 9 Mar 2091, 23:30 UTC to Sat 10 Mar 2091, 01:00 UTC (America/New_York)" in out
 
 
 def test_registrations_csv_is_written_as_the_api_exported_it(

@@ -2,7 +2,9 @@
 organiser API.
 
 Times are ISO 8601 (2027-03-09T10:00:00+00:00); without an offset they are read in the event's
-time zone. `update` sends only the fields given; more capacity promotes waiting people.
+time zone. Times are shown in the event's time zone with its abbreviation (10:00 GMT); --utc
+shows them in UTC. `update` sends only the fields given; more capacity promotes waiting people,
+and the counts are shown once the promotions are made.
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ import csv
 import io
 import json
 import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from chalicelib.core.text import display_title
+from clubflow import times
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
 from clubflow.table import format_table
@@ -24,6 +30,9 @@ from clubflow.table import format_table
 EVENT_FIELDS = ("title", "number", "starts_at", "ends_at", "timezone", "venue", "host", "capacity",
                 "description", "registration_closes_at", "slide_policy")
 COUNTS = ("confirmed", "waitlisted", "cancelled", "attended")
+# How long `update` waits for promotions after more capacity (the worker makes them).
+PROMOTION_WAIT_SECONDS = 20.0
+PROMOTION_POLL_SECONDS = 0.5
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -39,7 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     create.add_argument("--json", action="store_true", help="print the API's answer as JSON")
     create.set_defaults(handler=create_event)
 
-    listing = actions.add_parser("list", help="every event, soonest first, with its counts")
+    listing = actions.add_parser("list", help="upcoming events, soonest first, with their counts")
+    listing.add_argument("--past", action="store_true", help="events that have ended, latest first")
     listing.add_argument("--json", action="store_true", help="print the API's JSON")
     listing.set_defaults(handler=list_events)
 
@@ -62,6 +72,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     registrations.add_argument("--json", action="store_true", help="print the API's JSON")
     registrations.set_defaults(handler=list_registrations)
 
+    for action in (listing, show, update):
+        action.add_argument("--utc", action="store_true",
+                            help="show times in UTC rather than the event's time zone")
     for action in (create, listing, show, update, registrations):
         add_arguments(action)
 
@@ -101,20 +114,37 @@ def create_event(args: argparse.Namespace) -> int:
 
 
 def list_events(args: argparse.Namespace) -> int:
-    events: list[dict[str, Any]] = Api(args).call("GET", "/admin/events")
+    events = chosen(Api(args).call("GET", "/admin/events"), past=args.past, now=datetime.now(UTC))
     if args.json:
         print(json.dumps(events, indent=2))
         return 0
     if not events:
-        print("No events yet: `clubflow events create --title ...` adds one.", file=sys.stderr)
+        print("No past events." if args.past else
+              "No upcoming events: `clubflow events create --title ...` adds one; "
+              "`clubflow events list --past` shows those that have ended.", file=sys.stderr)
         return 0
-    print(events_table(events))
+    print(events_table(events, utc=args.utc))
     return 0
 
 
-def events_table(events: list[dict[str, Any]]) -> str:
+def chosen(events: list[dict[str, Any]], *, past: bool, now: datetime) -> list[dict[str, Any]]:
+    """Upcoming events (not yet ended) soonest first; or, with `past`, the ended ones latest first."""
+
+    def ended(event: dict[str, Any]) -> bool:
+        ends = times.parse(event.get("ends_at")) or times.parse(event.get("starts_at"))
+        return ends is not None and ends < now
+
+    def start(event: dict[str, Any]) -> datetime:
+        return times.parse(event.get("starts_at")) or now
+
+    picked = [event for event in events if ended(event) == past]
+    return sorted(picked, key=start, reverse=past)
+
+
+def events_table(events: list[dict[str, Any]], utc: bool = False) -> str:
     rows = [
-        (event["event_id"], event.get("starts_at", ""), display_title(event),
+        (event["event_id"], times.moment(event.get("starts_at"), event.get("timezone"), utc),
+         display_title(event),
          f"{event['counts']['confirmed']}/{event.get('capacity', '?')}",
          event["counts"]["waitlisted"])
         for event in events
@@ -124,18 +154,20 @@ def events_table(events: list[dict[str, Any]]) -> str:
 
 def show_event(args: argparse.Namespace) -> int:
     event: dict[str, Any] = Api(args).call("GET", f"/admin/events/{args.event_id}")
-    print(json.dumps(event, indent=2) if args.json else describe_event(event))
+    print(json.dumps(event, indent=2) if args.json else describe_event(event, utc=args.utc))
     return 0
 
 
-def describe_event(event: dict[str, Any]) -> str:
-    """An event as a block of `Label: value` lines, then its counts on one line."""
+def describe_event(event: dict[str, Any], utc: bool = False) -> str:
+    """An event as a block of `Label: value` lines, then its counts on one line; times in the
+    event's zone (or UTC), the zone's name alongside."""
+    zone = event.get("timezone")
     lines = [display_title(event), f"  id:          {event['event_id']}",
-             f"  when:        {event.get('starts_at')} to {event.get('ends_at')} ({event.get('timezone')})",
+             f"  when:        {times.span(event.get('starts_at'), event.get('ends_at'), zone, utc)} ({zone})",
              f"  where:       {event.get('venue')}, hosted by {event.get('host')}",
              f"  capacity:    {event.get('capacity')}"]
     if event.get("registration_closes_at"):
-        lines.append(f"  closes:      {event['registration_closes_at']}")
+        lines.append(f"  closes:      {times.moment(event['registration_closes_at'], zone, utc)}")
     if event.get("slide_policy"):
         lines.append(f"  slides for:  {event['slide_policy']}")
     counts = event.get("counts", {})
@@ -147,13 +179,40 @@ def update_event(args: argparse.Namespace) -> int:
     changes = event_fields(args)
     if not changes:
         raise CommandError("give at least one field to change, such as --capacity N")
-    event: dict[str, Any] = Api(args).call("PATCH", f"/admin/events/{args.event_id}", changes)
+    api = Api(args)
+    event: dict[str, Any] = api.call("PATCH", f"/admin/events/{args.event_id}", changes)
+    if promotions_due(event, changes):
+        print("Promoting people from the waiting list...", file=sys.stderr, flush=True)
+        event = after_promotions(lambda: api.call("GET", f"/admin/events/{args.event_id}"), event)
     if args.json:
         print(json.dumps(event, indent=2))
         return 0
     print(f"Changed {', '.join(sorted(changes))} of {args.event_id}.")
-    print(describe_event(event))
+    print(describe_event(event, utc=args.utc))
+    if promotions_due(event, changes):
+        print(f"{event['counts']['waitlisted']} still waiting while places are free: the promotions "
+              f"are still on their way; `clubflow events show {args.event_id}` shows them.", file=sys.stderr)
     return 0
+
+
+def promotions_due(event: dict[str, Any], changes: dict[str, Any]) -> bool:
+    """More capacity with people waiting: the worker promotes them just after the change."""
+    counts = event.get("counts", {})
+    return ("capacity" in changes and int(counts.get("waitlisted", 0)) > 0
+            and int(event.get("capacity", 0)) > int(counts.get("confirmed", 0)))
+
+
+def after_promotions(fetch: Callable[[], dict[str, Any]], event: dict[str, Any], *,
+                     timeout: float = PROMOTION_WAIT_SECONDS, interval: float = PROMOTION_POLL_SECONDS,
+                     sleep: Callable[[float], None] = time.sleep,
+                     clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+    """The event once the promotions its new capacity allows are made (or `timeout` passes):
+    the PATCH answers before the worker has promoted anyone."""
+    deadline = clock() + timeout
+    while promotions_due(event, {"capacity": True}) and clock() < deadline:
+        sleep(interval)
+        event = fetch()
+    return event
 
 
 def list_registrations(args: argparse.Namespace) -> int:
