@@ -27,12 +27,19 @@ def local_state() -> dict[str, Any]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """--api and --key; called last, so the command's own options are known by then, and the
+    API's field errors can name the option (or argument) a person typed."""
     parser.add_argument("--api", help="API base URL (default: $CLUBFLOW_API_URL or the local stack)")
     parser.add_argument("--key", help="organiser key (default: $CLUBFLOW_ORGANISER_KEY or the local stack's)")
+    parser.set_defaults(api_names={
+        action.dest: action.option_strings[-1] if action.option_strings else str(action.metavar or action.dest)
+        for action in parser._actions if action.dest != "help"
+    })
 
 
 class Api:
     def __init__(self, args: argparse.Namespace) -> None:
+        self.names: dict[str, str] = dict(getattr(args, "api_names", None) or {})
         state = local_state()
         self.base = (args.api or os.environ.get("CLUBFLOW_API_URL") or state.get("api_url") or "").rstrip("/")
         self.key = args.key or os.environ.get("CLUBFLOW_ORGANISER_KEY") or state.get("organiser_key")
@@ -59,18 +66,28 @@ class Api:
             raise CommandError(f"{self.base} is not answering ({type(error).__name__}): "
                                "is the URL right, and is the API running?") from None
         if response.status_code >= 400:
-            try:
-                answer = response.json()
-            except ValueError:
-                answer = None
-            errors = answer.get("errors") if isinstance(answer, dict) else None
-            if isinstance(errors, dict):
-                # "_" names no field (such as an unknown resource): its message alone is clearer.
-                detail = "; ".join(message if field == "_" else f"{field}: {message}"
-                                   for field, message in errors.items())
-            else:
-                # Not our error shape: API Gateway's own answer (no such route, denied), whose
-                # message can echo the Authorization header, so only its reason is shown.
-                detail = response.reason
-            raise CommandError(f"{method} {path} answered {response.status_code}: {detail}")
+            raise CommandError(self.refusal(method, path, response))
         return response
+
+    def refusal(self, method: str, path: str, response: requests.Response) -> str:
+        """What a person can act on: each field error on its own line, named as they typed it."""
+        if response.status_code == 401:
+            return ("the API asked for an organiser key and none was sent: pass --key or set "
+                    "CLUBFLOW_ORGANISER_KEY")
+        if response.status_code == 403:
+            return ("the API refused the organiser key (403): it is wrong or has been revoked.\n"
+                    "A new one comes from `clubflow organisers add YOUR_EMAIL` (with --stack for a "
+                    "deployment, run by someone with access to its AWS account); pass it with --key "
+                    "or CLUBFLOW_ORGANISER_KEY.")
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        errors = answer.get("errors") if isinstance(answer, dict) else None
+        if not isinstance(errors, dict) or not errors:
+            # Not our error shape: API Gateway's own answer (no such route, denied), whose
+            # message can echo the Authorization header, so only its reason is shown.
+            return f"{method} {path} answered {response.status_code}: {response.reason}"
+        # "_" names no field (such as an unknown resource): its message alone is clearer.
+        return "\n".join(str(message) if field == "_" else f"{self.names.get(field, field)}: {message}"
+                         for field, message in errors.items())

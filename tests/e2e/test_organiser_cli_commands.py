@@ -56,12 +56,12 @@ def test_bad_event_input_is_one_line_naming_the_field(local_stack: LocalStack) -
                               "--ends-at", "2031-05-13T16:00", "--timezone", "Europe/Atlantis",
                               "--venue", "Bath", "--host", "Bath Spa", "--capacity", "10")
     assert refused.returncode == 2
-    assert "timezone:" in refused.stderr
+    assert "--timezone: Unknown time zone" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
 
     missing = local_stack.cli("events", "show", "no-such-event-000000")
     assert missing.returncode == 2
-    assert "404" in missing.stderr
+    assert missing.stderr == "clubflow: No such event.\n"
 
 
 def test_registrations_export_to_csv(local_stack: LocalStack, unique_email: str, tmp_path: Path) -> None:

@@ -248,5 +248,6 @@ def _unknown_zone(value: str) -> str:
     from zoneinfo import available_timezones
 
     close = get_close_matches(value, sorted(available_timezones()), n=1, cutoff=0.8)
-    hint = f" Did you mean {close[0]}?" if close else ""
-    return f"Unknown time zone '{value}'.{hint} Use an IANA time zone name, like Europe/London."
+    if close:
+        return f"Unknown time zone '{value}': did you mean {close[0]}?"
+    return f"Unknown time zone '{value}': use an IANA time zone name, like Europe/London."
