@@ -3,6 +3,7 @@ the answer. The API is replaced by a recorder; nothing goes over the network."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -415,15 +416,52 @@ def test_nominations_list_asks_for_the_status_and_shows_a_table(
     api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     asked = api({("GET", "/admin/nominations?status=shortlisted"): {"status": "shortlisted", "nominations": [
-        {"nomination_id": "n1", "organisation": "Acme", "city": "Leeds", "capacity": 60,
+        {"nomination_id": "n1", "status": "shortlisted", "organisation": "Acme", "city": "Leeds", "capacity": 60,
          "contact_name": "Ada", "email": "ada@acme.example", "received_at": "2030-01-02T09:00:00+00:00"}]}})
 
     assert main(["nominations", "list", "--status", "shortlisted", *API]) == 0
 
-    assert asked[0][:2] == ("GET", "/admin/nominations?status=shortlisted")
+    assert [ask[:2] for ask in asked] == [("GET", "/admin/nominations?status=shortlisted")]
     header, row = capsys.readouterr().out.splitlines()
-    assert header.split()[:3] == ["NOMINATION", "ID", "RECEIVED"]
-    assert row.split() == ["n1", "2030-01-02", "Acme", "Leeds", "60", "Ada", "<ada@acme.example>"]
+    assert header.split()[:4] == ["NOMINATION", "ID", "STATUS", "RECEIVED"]
+    assert row.split() == ["n1", "shortlisted", "2030-01-02", "Acme", "Leeds", "60", "Ada", "<ada@acme.example>"]
+
+
+def test_nominations_list_shows_every_status_by_default_oldest_first(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    def nomination(nomination_id: str, status: str, day: int) -> dict[str, Any]:
+        return {"nomination_id": nomination_id, "status": status, "organisation": "Acme", "city": "Leeds",
+                "capacity": 60, "contact_name": "Ada", "email": "ada@acme.example",
+                "received_at": f"2030-01-{day:02d}T09:00:00+00:00"}
+
+    asked = api({
+        ("GET", "/admin/nominations?status=received"): {"nominations": [nomination("new", "received", 9)]},
+        ("GET", "/admin/nominations?status=shortlisted"): {"nominations": []},
+        ("GET", "/admin/nominations?status=accepted"): {"nominations": [nomination("yes", "accepted", 2)]},
+        ("GET", "/admin/nominations?status=declined"): {"nominations": [nomination("no", "declined", 5)]},
+    })
+
+    assert main(["nominations", "list", *API]) == 0
+
+    assert len(asked) == 4
+    rows = [line.split()[:3] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert rows == [["yes", "accepted", "2030-01-02"], ["no", "declined", "2030-01-05"],
+                    ["new", "received", "2030-01-09"]]
+
+    assert main(["nominations", "list", "--json", *API]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [n["nomination_id"] for n in listed["nominations"]] == ["yes", "no", "new"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["events", "list"], ["events", "registrations", "evt"], ["nominations", "list"], ["polls", "list", "evt"],
+    ["slides", "list", "evt"], ["organisers", "list"],
+])
+def test_every_list_takes_json(argv: list[str]) -> None:
+    from clubflow.cli import build_parser
+
+    assert build_parser().parse_args([*argv, "--json"]).json is True
 
 
 def test_decide_sends_the_decision_and_message(

@@ -25,10 +25,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
-    listing = actions.add_parser("list", help="nominations with a status, oldest first")
-    listing.add_argument("--status", choices=STATUSES, default="received",
-                         help="which to list (default: received, not yet decided)")
-    listing.add_argument("--json", action="store_true", help="print the API's JSON")
+    listing = actions.add_parser("list", help="every nomination with its status, oldest first")
+    listing.add_argument("--status", choices=STATUSES,
+                         help="only those with this status (default: every status)")
+    listing.add_argument("--json", action="store_true", help="print the nominations as JSON")
     listing.set_defaults(handler=list_nominations)
 
     decide = actions.add_parser("decide", help="accept, shortlist or decline; the nominee is emailed",
@@ -44,18 +44,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def list_nominations(args: argparse.Namespace) -> int:
-    answer: dict[str, Any] = Api(args).call("GET", f"/admin/nominations?status={args.status}")
+    api = Api(args)
+    # The API lists one status at a time; every status is each of them, merged oldest first.
+    nominations = sorted(
+        (nomination for status in ([args.status] if args.status else STATUSES)
+         for nomination in api.call("GET", f"/admin/nominations?status={status}")["nominations"]),
+        key=lambda nomination: str(nomination.get("received_at") or ""),
+    )
     if args.json:
-        print(json.dumps(answer, indent=2))
+        print(json.dumps({"status": args.status, "nominations": nominations}, indent=2))
         return 0
-    if not answer["nominations"]:
-        print(f"No {args.status} nominations.", file=sys.stderr)
+    if not nominations:
+        print(f"No {args.status + ' ' if args.status else ''}nominations.", file=sys.stderr)
         return 0
-    rows = [(n["nomination_id"], (n.get("received_at") or "")[:10], n.get("organisation"),
+    rows = [(n["nomination_id"], n.get("status"), (n.get("received_at") or "")[:10], n.get("organisation"),
              n.get("city"), n.get("capacity"), f"{n.get('contact_name')} <{n.get('email')}>")
-            for n in answer["nominations"]]
-    print(format_table(("NOMINATION ID", "RECEIVED", "ORGANISATION", "CITY", "CAPACITY", "CONTACT"),
-                       rows, right=(4,)))
+            for n in nominations]
+    print(format_table(("NOMINATION ID", "STATUS", "RECEIVED", "ORGANISATION", "CITY", "CAPACITY", "CONTACT"),
+                       rows, right=(5,)))
     return 0
 
 
