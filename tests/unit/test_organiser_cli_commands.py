@@ -3,6 +3,7 @@ the answer. The API is replaced by a recorder; nothing goes over the network."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -398,14 +399,18 @@ def test_following_a_run_gives_up_after_the_timeout() -> None:
 def test_a_failed_run_ends_the_command_with_its_reason(
     api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    api({("POST", "/admin/events/evt/report-runs"): {"run_id": "r1", "status": "queued"},
+    api({("GET", "/admin/events/evt"): _listed("evt", "2021-06-01T09:00:00+00:00", "2021-06-01T12:00:00+00:00"),
+         ("GET", "/admin/events/evt/report"): {"event_id": "evt", "sections": [{"title": "Thanks"}]},
+         ("POST", "/admin/events/evt/report-runs"): {"run_id": "r1", "status": "queued"},
          ("GET", "/admin/report-runs/r1"): {"run_id": "r1", "status": "failed", "reason": "no event"}})
 
-    assert main(["reports", "run", "evt", *API]) == 2
+    assert main(["reports", "run", "evt", "--yes", *API]) == 2
 
     out = capsys.readouterr()
     assert out.out == "r1\n"
     assert "run r1: failed (no event)" in out.err
+    assert "it has ended" in out.err and "sections:    1 (Thanks)" in out.err
+
     assert out.err.endswith("clubflow: run r1 failed: no event\n")
 
 
@@ -464,14 +469,87 @@ def test_every_list_takes_json(argv: list[str]) -> None:
     assert build_parser().parse_args([*argv, "--json"]).json is True
 
 
+NOMINEE = {"nomination_id": "n1", "status": "received", "organisation": "Acme", "city": "Leeds", "capacity": 60,
+           "contact_name": "Ada", "email": "ada@acme.example", "received_at": "2030-01-02T09:00:00+00:00"}
+LISTED_NOMINATIONS: Answers = {
+    ("GET", f"/admin/nominations?status={status}"): {"nominations": [NOMINEE] if status == "received" else []}
+    for status in ("received", "shortlisted", "accepted", "declined")
+}
+DECIDED: Answers = {**LISTED_NOMINATIONS, ("POST", "/admin/nominations/n1/decision"): {
+    "nomination": {"organisation": "Acme", "status": "accepted"}, "changed": True}}
+
+
 def test_decide_sends_the_decision_and_message(
     api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    asked = api({("POST", "/admin/nominations/n1/decision"): {
-        "nomination": {"organisation": "Acme", "status": "accepted"}, "changed": True}})
+    asked = api(DECIDED)
 
-    assert main(["nominations", "decide", "n1", "accepted", "--message", "See you in May", *API]) == 0
+    assert main(["nominations", "decide", "n1", "accepted", "--message", "See you in May", "--yes", *API]) == 0
 
-    assert asked == [("POST", "/admin/nominations/n1/decision",
-                      {"status": "accepted", "message": "See you in May"})]
+    assert asked[-1] == ("POST", "/admin/nominations/n1/decision",
+                         {"status": "accepted", "message": "See you in May"})
     assert capsys.readouterr().out == "Acme: accepted; the nominee is being emailed.\n"
+
+
+class Terminal(io.StringIO):
+    """A terminal's keyboard: what the person types, and isatty() true."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_decide_at_a_terminal_shows_the_email_to_be_sent_and_asks(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = api(DECIDED)
+
+    # When the organiser answers no
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    assert main(["nominations", "decide", "n1", "accepted", "--message", "See you in May", *API]) == 1
+    # Then nothing was decided, and they were shown what would have been sent to whom
+    assert [method for method, _, _ in asked] == ["GET"] * 4
+    err = capsys.readouterr().err
+    assert "Acme (Leeds), offering 60 places, is received." in err
+    assert "to Ada <ada@acme.example>, with your message: See you in May" in err
+    assert "[y/N]" in err and "Nothing decided, nothing sent." in err
+
+    # And when they answer yes, the decision is made
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    assert main(["nominations", "decide", "n1", "accepted", *API]) == 0
+    assert asked[-1] == ("POST", "/admin/nominations/n1/decision", {"status": "accepted"})
+
+
+def test_decide_without_a_terminal_or_yes_decides_nothing(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = api(DECIDED)
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))  # piped in: nobody is there to answer
+
+    assert main(["nominations", "decide", "n1", "declined", *API]) == 2
+
+    assert "POST" not in [method for method, _, _ in asked]
+    assert "no terminal to ask on, so add --yes" in capsys.readouterr().err
+
+
+def test_a_real_run_at_a_terminal_shows_the_event_sections_and_a_dry_run_count_then_asks(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given an event that has not happened yet, a report without sections and 12 who would get it
+    asked = api({
+        ("GET", "/admin/events/evt"): _listed("evt", "2090-01-15T14:00:00+00:00", "2090-01-15T16:00:00+00:00"),
+        ("GET", "/admin/events/evt/report"): {"event_id": "evt", "sections": []},
+        ("POST", "/admin/events/evt/report-runs"): {"run_id": "dry1", "status": "queued"},
+        ("GET", "/admin/report-runs/dry1"): {"run_id": "dry1", "status": "done", "dry_run": True,
+                                             "recipients": 15, "would_send": 12, "skipped": 3},
+    })
+    monkeypatch.setattr("sys.stdin", Terminal("no\n"))
+
+    assert main(["reports", "run", "evt", *API]) == 1
+
+    # Then only a dry run was started, and the organiser saw what matters before answering
+    assert [body for method, _, body in asked if method == "POST"] == [{"dry_run": True}]
+    err = capsys.readouterr().err
+    assert "IT HAS NOT HAPPENED YET" in err
+    assert "sections:    NONE" in err
+    assert "recipients:  12 would get it; 3 skipped" in err
+    assert "Nothing sent." in err

@@ -62,4 +62,24 @@ def test_erase_without_yes_and_no_terminal_erases_nothing(
     assert main(["people", "erase", "ada@example.com", *API]) != 0
 
     assert asked == []
-    assert "--yes" in capsys.readouterr().err
+    assert "erasing cannot be undone: there is no terminal to ask on, so add --yes" in capsys.readouterr().err
+
+
+def test_erase_at_a_terminal_shows_what_is_held_and_asks(
+    asked: list[tuple[str, str, Any]], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    assert main(["people", "erase", "ada@example.com", *API]) == 1
+    assert asked == [("POST", "/admin/people/export", {"email": "ada@example.com"})]
+    err = capsys.readouterr().err
+    assert "  registrations: 1" in err and "poll votes" not in err
+    assert "Nothing erased." in err
+
+    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    assert main(["people", "erase", "ada@example.com", *API]) == 0
+    assert asked[-1] == ("POST", "/admin/people/erase", {"email": "ada@example.com"})

@@ -1,7 +1,8 @@
 """`clubflow people export|erase EMAIL`: a person's data, through the organiser API.
 
 `export` prints everything held about the address as JSON (or writes it to --output FILE).
-`erase` deletes it, keeping the club's counts; it asks first unless given --yes.
+`erase` deletes it, keeping the club's counts: it shows what is held and asks first at a
+terminal; without a terminal it needs --yes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from clubflow import confirm
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
 
@@ -31,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     erase = actions.add_parser("erase", help="erase what is held about EMAIL; counts stay")
     erase.add_argument("email", metavar="EMAIL")
-    erase.add_argument("--yes", action="store_true", help="do not ask before erasing")
+    confirm.add_yes(erase, "erase")
     erase.add_argument("--json", action="store_true", help="print the API's answer as JSON")
     add_arguments(erase)
     erase.set_defaults(handler=erase_person)
@@ -53,14 +55,18 @@ def export_person(args: argparse.Namespace) -> int:
 
 
 def erase_person(args: argparse.Namespace) -> int:
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise CommandError("erasing cannot be undone: add --yes to erase without being asked")
-        reply = input(f"Erase everything held about {args.email}? This cannot be undone. [y/N] ")
-        if reply.strip().lower() not in ("y", "yes"):
-            print("Nothing erased.")
-            return 1
-    answer: dict[str, Any] = Api(args).call("POST", "/admin/people/erase", {"email": args.email}) or {}
+    api = Api(args)
+    # With --yes (a script) nothing is read first: the erasure is asked for outright.
+    plan = [f"Erasing everything held about {args.email}; the club's counts stay."]
+    if not args.yes and confirm.at_terminal():
+        held = (api.call("POST", "/admin/people/export", {"email": args.email}) or {}).get("held", {})
+        plan += [f"  {kind.replace('_', ' ')}: {len(items)}" for kind, items in held.items() if items] or [
+            "  nothing is held about this address"]
+    if not confirm.confirmed(plan, "Erase it? This cannot be undone.", yes=args.yes,
+                             refusal="erasing cannot be undone"):
+        print("Nothing erased.", file=sys.stderr)
+        return 1
+    answer: dict[str, Any] = api.call("POST", "/admin/people/erase", {"email": args.email}) or {}
     if args.json:
         print(json.dumps(answer, indent=2))
         return 0

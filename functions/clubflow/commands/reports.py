@@ -3,7 +3,9 @@
 `sections` reads a Markdown file whose `## ` headings start the sections (a leading `# ` title
 line is ignored) and replaces the report's editorial sections with them. `run` starts a run
 (--dry-run counts who would get it; --test-recipient sends one copy) and follows it until it is
-done or failed, unless --no-wait; `status` shows a run.
+done or failed, unless --no-wait; `status` shows a run. A real run first shows the event, whether
+it has happened, the report's sections and (at a terminal) how many would get it, and asks;
+without a terminal it needs --yes.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from chalicelib.core.text import display_title
+from clubflow import confirm, times
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
 
@@ -47,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     run.add_argument("--timeout", type=float, default=WAIT_SECONDS, metavar="SECONDS",
                      help=f"stop following after this long (default {WAIT_SECONDS:.0f})")
     run.add_argument("--json", action="store_true", help="print the final run as JSON")
+    confirm.add_yes(run, "send")
     run.set_defaults(handler=start_run)
 
     status = actions.add_parser("status", help="a run's status and counts")
@@ -110,6 +116,12 @@ def start_run(args: argparse.Namespace) -> int:
     if args.test_recipient:
         body["test_recipient"] = args.test_recipient
     api = Api(args)
+    # A dry run sends nothing and a test goes to one chosen address: only a real run asks.
+    if not args.dry_run and not args.test_recipient and not confirm.confirmed(
+            send_plan(api, args), "Send the report to everyone listed?", yes=args.yes,
+            refusal="a report run emails everyone who consented and cannot be undone"):
+        print("Nothing sent.", file=sys.stderr)
+        return 1
     started: dict[str, Any] = api.call("POST", f"/admin/events/{args.event_id}/report-runs", body)
     run_id = started["run_id"]
     # stdout holds the run id (or the JSON) alone, for scripts; progress goes to stderr.
@@ -127,6 +139,34 @@ def start_run(args: argparse.Namespace) -> int:
     if run["status"] == "failed":
         raise CommandError(f"run {run_id} failed: {run.get('reason', 'no reason given')}")
     return 0
+
+
+def send_plan(api: Api, args: argparse.Namespace) -> list[str]:
+    """What a real run would do: the event and whether it has happened, the report's sections,
+    and (at a terminal, where someone will read it before answering) a dry run's count."""
+    event: dict[str, Any] = api.call("GET", f"/admin/events/{args.event_id}")
+    zone = event.get("timezone")
+    ends = times.parse(event.get("ends_at"))
+    happened = ("it has ended" if ends and ends < datetime.now(UTC)
+                else "IT HAS NOT HAPPENED YET")
+    try:
+        report: dict[str, Any] = api.call("GET", f"/admin/events/{args.event_id}/report")
+    except CommandError:
+        report = {}  # no sections saved: the report holds the poll results and links alone
+    titles = [section.get("title", "") for section in report.get("sections", [])]
+    lines = [f"The summary report of {display_title(event)} ({args.event_id})",
+             f"  event:       {times.span(event.get('starts_at'), event.get('ends_at'), zone)}: {happened}",
+             f"  sections:    {len(titles)} ({', '.join(titles)})" if titles else
+             "  sections:    NONE: only the poll results and links (`clubflow reports sections` adds them)"]
+    if report.get("sent_run_id"):
+        lines.append(f"  already sent by run {report['sent_run_id']}; each person gets it once")
+    if not args.yes and confirm.at_terminal():
+        dry = api.call("POST", f"/admin/events/{args.event_id}/report-runs", {"dry_run": True})
+        counted = follow_run(lambda: api.call("GET", f"/admin/report-runs/{dry['run_id']}"),
+                             timeout=args.timeout, out=None)
+        lines.append(f"  recipients:  {counted.get('would_send', 0)} would get it; "
+                     f"{counted.get('skipped', 0)} skipped (no consent, unsubscribed or bounced)")
+    return lines
 
 
 def follow_run(fetch: Callable[[], dict[str, Any]], *, timeout: float, out: IO[str] | None,
