@@ -1,12 +1,17 @@
 """One mail module for every email: HTML and plain-text parts rendered from templates,
 optional attachments (calendar invites), sent through SES v2 as raw MIME so that what the
-recipient gets is exactly what was built here (and what the local outbox shows)."""
+recipient gets is exactly what was built here (and what the local outbox shows).
+
+The headers of a good sender are set here for every kind of email (KINDS): a Message-ID in the
+sending domain, `Auto-Submitted: auto-generated` on what the system sends by itself (so
+out-of-office replies stay away), `Reply-To` the organisers where a person may want to answer,
+and `List-Id` on mail sent alike to many (the report), which mail clients can filter on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 
 from chalicelib.core import aws, render
@@ -19,6 +24,37 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the headers say about one kind of email."""
+
+    automatic: bool = True  # sent by the system on its own: Auto-Submitted: auto-generated (RFC 3834)
+    answerable: bool = False  # a person may want to answer: Reply-To the organisers (MAIL_REPLY_TO)
+    mailing: str | None = None  # sent alike to many: List-Id names this list (RFC 2919)
+
+
+# Every email template, by what its headers say. A template not listed is automatic and not
+# answerable (a test lists any such, so each new kind is decided here).
+KINDS: dict[str, Kind] = {
+    "registration_confirmed": Kind(answerable=True),
+    "registration_waitlisted": Kind(answerable=True),
+    "registration_repeated": Kind(answerable=True),
+    "registration_cancelled": Kind(answerable=True),
+    "registration_reminder": Kind(answerable=True),
+    "waitlist_promoted": Kind(answerable=True),
+    "nomination_received": Kind(answerable=True),
+    "nomination_decided": Kind(answerable=True),
+    # Replies go to the nominee (its own Reply-To header), not back to the organisers.
+    "nomination_for_organisers": Kind(),
+    "slide_links": Kind(),
+    "topic_confirm": Kind(),
+    "vote_confirm": Kind(),
+    "poll_invitation": Kind(),
+    # Written by the organisers for everyone who consented: a mailing, not an automatic notice.
+    "report": Kind(automatic=False, answerable=True, mailing="reports"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,13 +76,24 @@ def build(message: Email) -> EmailMessage:
     text = render.render(f"emails/{message.template}.txt", **context)
     html = render.render(f"emails/{message.template}.html", **context)
 
+    kind = KINDS.get(message.template, Kind())
+    sender_name, sender = parseaddr(settings.mail_from)
+    domain = sender.rpartition("@")[2] or "localhost"
+
     mime = EmailMessage()
     mime["From"] = settings.mail_from
     mime["To"] = message.to
     mime["Subject"] = subject
     mime["Date"] = formatdate(usegmt=True)
-    mime["Message-ID"] = make_msgid(domain="clubflow")
+    mime["Message-ID"] = make_msgid(domain=domain)
+    if kind.automatic:
+        mime["Auto-Submitted"] = "auto-generated"
+    if kind.answerable and settings.mail_reply_to:
+        mime["Reply-To"] = settings.mail_reply_to
+    if kind.mailing:
+        mime["List-Id"] = f"{sender_name or domain} {kind.mailing} <{kind.mailing}.{domain}>"
     for name, value in message.headers.items():
+        del mime[name]  # the message's own value wins (such as a nominee's Reply-To)
         mime[name] = value
     mime.set_content(text)
     mime.add_alternative(html, subtype="html")

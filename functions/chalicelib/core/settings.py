@@ -18,6 +18,7 @@ class Settings:
     slides_bucket: str
     reports_bucket: str
     mail_from: str
+    mail_reply_to: str
     public_base_url: str
     scheduler_role_arn: str
     scheduler_group: str
@@ -49,6 +50,8 @@ def get_settings() -> Settings:
         slides_bucket=env.get("SLIDES_BUCKET", ""),
         reports_bucket=env.get("REPORTS_BUCKET", ""),
         mail_from=env.get("MAIL_FROM", "CofEe Club <club@example.com>"),
+        # The organisers' address, for replies to mail a person may answer; none: replies go to From.
+        mail_reply_to=env.get("MAIL_REPLY_TO", ""),
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
         scheduler_group=env.get("SCHEDULER_GROUP", "default"),
