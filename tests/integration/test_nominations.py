@@ -46,6 +46,10 @@ def test_a_nomination_is_acknowledged_and_every_organiser_is_told(
         assert notice["subject"] == "New host nomination: Close Brothers"
         assert notice["headers"]["Reply-To"] == "grace@example.com"
         assert stored["nomination_id"] in notice["text"]
+        # pointing at the command that decides it, not at the raw API
+        command = f"clubflow nominations decide {stored['nomination_id']} accepted"
+        assert command in notice["text"] and command in notice["html"]
+        assert "POST" not in notice["text"] and "/admin/" not in notice["html"]
     assert outbox.messages_to("gone@example.com") == []
 
 
