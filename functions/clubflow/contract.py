@@ -63,7 +63,14 @@ POLL = obj({
     "kind": one_of("single", "multiple", "rating"), "status": {"type": "string"},
     "options": list_of({"type": "string"}), "scale": ANY_OBJECT,
 }, ("poll_id", "question", "kind"))
-RUN = obj({"run_id": {"type": "string"}, "status": {"type": "string"}, "event_id": {"type": "string"}},
+COUNT = {"type": "integer", "minimum": 0}
+RUN = obj({"run_id": {"type": "string"}, "status": {"type": "string"}, "event_id": {"type": "string"},
+           "dry_run": {"type": "boolean"}, "recipients": COUNT, "sent": COUNT, "skipped": COUNT,
+           "failed": COUNT, "would_send": COUNT,
+           # A dry run names whom it would skip and why (no consent, unsubscribed, bounced, ...),
+           # up to 500 people; `skipped` is the whole count.
+           "skipped_people": list_of(obj({"email": {"type": "string"}, "reason": {"type": "string"}},
+                                         ("email", "reason")))},
           ("run_id", "status"))
 
 

@@ -51,3 +51,31 @@ def test_a_real_report_run_without_a_terminal_refuses_without_yes(
     assert sent.code == 0, sent.err
     assert "[y/N]" not in sent.err
     assert sorted(message["to"][0] for message in all_reports(outbox)) == ["ada@example.com", "bob@example.com"]
+
+
+def test_a_dry_run_lists_who_it_would_skip_and_why(
+    cli: Cli, client: Any, organiser_key: str, pump: Any, outbox: Any
+) -> None:
+    from chalicelib.reports import suppression
+
+    # Given Ada who asked for the report, Bob who did not, and Cy who asked but whose mail bounced
+    event_id = create_event(client, organiser_key)
+    registered(client, event_id, pump, {"ada@example.com": True, "bob@example.com": False,
+                                        "cy@example.com": True})
+    suppression.suppress("cy@example.com", "bounced")
+    outbox.clear()
+
+    # When the organiser makes a dry run (no question: it sends nothing) and reads it
+    started = cli("reports", "run", event_id, "--dry-run", "--no-wait")
+    assert started.code == 0, started.err
+    run_id = started.out.strip()
+    pump.drain()
+    shown = cli("reports", "status", run_id)
+
+    # Then it names the two it would skip, each with the reason, and sent nothing
+    assert shown.code == 0, shown.err
+    assert "3 recipients, 1 would be sent, 2 skipped" in shown.out
+    assert "  bob@example.com: did not ask for the report" in shown.out.splitlines()
+    assert "  cy@example.com: bounced" in shown.out.splitlines()
+    assert "ada@example.com" not in shown.out
+    assert all_reports(outbox) == []

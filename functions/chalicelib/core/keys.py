@@ -189,6 +189,16 @@ def report_batch(run_id: str, number: int) -> Key:
     return {"pk": f"REPORTRUN#{run_id}", "sk": f"BATCH#{number:06d}"}
 
 
+def report_skips(run_id: str, number: int, why: str) -> Key:
+    """Who a dry run's batch would skip, for one reason (each written by one worker step)."""
+    return {"pk": f"REPORTRUN#{run_id}", "sk": f"SKIPPED#{number:06d}#{why}"}
+
+
+def report_skips_of(run_id: str) -> tuple[str, str]:
+    """The partition and sort-key prefix that list a dry run's skipped people."""
+    return f"REPORTRUN#{run_id}", "SKIPPED#"
+
+
 def report_delivery(run_id: str, email: str) -> Key:
     """Marks that a run's report was (about to be) emailed to one person: never twice."""
     return {"pk": f"REPORTRUN#{run_id}", "sk": f"TO#{email}"}

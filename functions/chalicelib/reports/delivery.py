@@ -39,8 +39,13 @@ def send_report(batch: ReportBatchDue) -> dict[str, int]:
         return {}
     tally: Counter[str] = Counter()
     if run.get("dry_run"):
+        skipped = []
         for email in batch["emails"]:
-            tally[SKIPPED if suppression.is_suppressed(email) else WOULD_SEND] += 1
+            why = suppression.suppressed_because(email)
+            tally[SKIPPED if why else WOULD_SEND] += 1
+            if why:
+                skipped.append({"email": email, "reason": why})
+        runs.keep_skipped(run_id, number, "suppressed", skipped)
     else:
         event = events.get_event(run["event_id"])
         if event is None:

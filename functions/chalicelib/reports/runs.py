@@ -26,6 +26,9 @@ from chalicelib.reports.forms import RunRequest
 RUN_REQUESTED = "ReportRunRequested"
 BATCH_DUE = "ReportBatchDue"
 BATCH_SIZE = 50
+# A dry run names whom it skips (up to this many; the count is always whole).
+SKIPPED_SHOWN = 500
+NO_CONSENT = "did not ask for the report"
 QUEUED, BUILDING, SENDING, DONE, FAILED = "queued", "building", "sending", "done", "failed"
 
 
@@ -96,13 +99,31 @@ def get_run(run_id: str) -> dict[str, Any] | None:
 
 def run_view(run: dict[str, Any]) -> dict[str, Any]:
     """A run as organisers see it: status and counts (recipients = confirmed people considered;
-    skipped = no consent or suppressed)."""
+    skipped = no consent or suppressed). A dry run also names who it skipped, and why."""
     view = {name: run.get(name) for name in (
         "run_id", "event_id", "status", "dry_run", "test_recipient", "recipients", "sent", "skipped",
         "failed", "requested_at", "requested_by", "finished_at", "reason")}
     if run.get("dry_run"):
         view["would_send"] = run.get("would_send", 0)
+        view["skipped_people"] = skipped_people(run["run_id"])
     return {name: value for name, value in view.items() if value is not None}
+
+
+def keep_skipped(run_id: str, number: int, why: str, people: list[dict[str, str]]) -> None:
+    """Note whom a dry run's batch skips and why (the same again changes nothing)."""
+    if people:
+        store.put({**keys.report_skips(run_id, number, why), "people": people})
+
+
+def skipped_people(run_id: str) -> list[dict[str, str]]:
+    """Whom a dry run skipped, `{"email", "reason"}` each, by batch (at most SKIPPED_SHOWN)."""
+    pk, prefix = keys.report_skips_of(run_id)
+    found: list[dict[str, str]] = []
+    for item in store.query(pk, sk_prefix=prefix):
+        found += [{"email": str(p["email"]), "reason": str(p["reason"])} for p in item.get("people", [])]
+        if len(found) >= SKIPPED_SHOWN:
+            return found[:SKIPPED_SHOWN]
+    return found
 
 
 def _announce_run(run: dict[str, Any]) -> None:
@@ -174,6 +195,9 @@ def _chunks(people: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 def _announce_batch(run: dict[str, Any], number: int, people: list[dict[str, Any]]) -> None:
     run_id = run["run_id"]
     emails = [person["email"] for person in people if person["consent_report"]]
+    if run.get("dry_run"):
+        keep_skipped(run_id, number, "consent", [{"email": person["email"], "reason": NO_CONSENT}
+                                                 for person in people if not person["consent_report"]])
     batch_key = keys.report_batch(run_id, number)
     try:
         # The counts and the batch's number go onto the run in one conditional write: a rebuilt

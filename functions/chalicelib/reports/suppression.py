@@ -36,7 +36,13 @@ def suppress(email: str, reason: str, source: str = "") -> bool:
 
 
 def is_suppressed(email: str) -> bool:
-    return store.get(keys.suppression(normalise_email(email))) is not None
+    return suppressed_because(email) is not None
+
+
+def suppressed_because(email: str) -> str | None:
+    """Why the address gets no report (unsubscribed, bounced, complained), or None."""
+    item = store.get(keys.suppression(normalise_email(email)))
+    return None if item is None else str(item.get("reason") or "suppressed")
 
 
 def unsubscribe_link(email: str, event_id: str) -> str:

@@ -2,10 +2,10 @@
 
 `sections` reads a Markdown file whose `## ` headings start the sections (a leading `# ` title
 line is ignored) and replaces the report's editorial sections with them. `run` starts a run
-(--dry-run counts who would get it; --test-recipient sends one copy) and follows it until it is
-done or failed, unless --no-wait; `status` shows a run. A real run first shows the event, whether
-it has happened, the report's sections and (at a terminal) how many would get it, and asks;
-without a terminal it needs --yes.
+(--dry-run counts who would get it and lists whom it would skip, and why; --test-recipient
+sends one copy) and follows it until it is done or failed, unless --no-wait; `status` shows a
+run. A real run first shows the event, whether it has happened, the report's sections and (at a
+terminal) how many would get it, and asks; without a terminal it needs --yes.
 """
 
 from __future__ import annotations
@@ -136,6 +136,8 @@ def start_run(args: argparse.Namespace) -> int:
                      timeout=args.timeout, out=sys.stderr)
     if args.json:
         print(json.dumps(run, indent=2))
+    elif run.get("dry_run") and run.get("skipped_people"):
+        print(skipped_text(run), file=sys.stderr)
     if run["status"] == "failed":
         raise CommandError(f"run {run_id} failed: {run.get('reason', 'no reason given')}")
     return 0
@@ -208,7 +210,21 @@ def run_line(run: dict[str, Any]) -> str:
     return line
 
 
+def skipped_text(run: dict[str, Any]) -> str:
+    """Whom a dry run would skip, one person a line with the reason; and how many more."""
+    people = run.get("skipped_people", [])
+    lines = ["Skipped:"] + [f"  {person['email']}: {person['reason']}" for person in people]
+    if int(run.get("skipped", 0)) > len(people):
+        lines.append(f"  ...and {int(run['skipped']) - len(people)} more")
+    return "\n".join(lines)
+
+
 def show_run(args: argparse.Namespace) -> int:
     run: dict[str, Any] = Api(args).call("GET", f"/admin/report-runs/{args.run_id}")
-    print(json.dumps(run, indent=2) if args.json else run_line(run))
+    if args.json:
+        print(json.dumps(run, indent=2))
+        return 0
+    print(run_line(run))
+    if run.get("skipped_people"):
+        print(skipped_text(run))
     return 0
