@@ -142,9 +142,9 @@ def test_a_nomination_is_listed_and_decided(local_stack: LocalStack, unique_emai
     assert organisation in cli_ok(local_stack, "nominations", "list")
 
     decided = cli_ok(local_stack, "nominations", "decide", mine["nomination_id"], "shortlisted",
-                     "--message", "We would love to visit in the autumn.")
+                     "--message", "We would love to visit in the autumn.", "--yes")
     assert decided.startswith(f"{organisation}: shortlisted")
     shortlisted = json.loads(cli_ok(local_stack, "nominations", "list", "--status", "shortlisted", "--json"))
     assert mine["nomination_id"] in [n["nomination_id"] for n in shortlisted["nominations"]]
-    again = cli_ok(local_stack, "nominations", "decide", mine["nomination_id"], "shortlisted")
+    again = cli_ok(local_stack, "nominations", "decide", mine["nomination_id"], "shortlisted", "--yes")
     assert "already shortlisted; nothing was sent" in again

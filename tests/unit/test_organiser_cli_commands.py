@@ -540,7 +540,8 @@ def test_a_real_run_at_a_terminal_shows_the_event_sections_and_a_dry_run_count_t
         ("GET", "/admin/events/evt/report"): {"event_id": "evt", "sections": []},
         ("POST", "/admin/events/evt/report-runs"): {"run_id": "dry1", "status": "queued"},
         ("GET", "/admin/report-runs/dry1"): {"run_id": "dry1", "status": "done", "dry_run": True,
-                                             "recipients": 15, "would_send": 12, "skipped": 3},
+                                             "recipients": 15, "would_send": 12, "skipped": 3,
+                                             "skipped_people": [{"email": "bo@example.com", "reason": "bounced"}]},
     })
     monkeypatch.setattr("sys.stdin", Terminal("no\n"))
 
@@ -552,4 +553,5 @@ def test_a_real_run_at_a_terminal_shows_the_event_sections_and_a_dry_run_count_t
     assert "IT HAS NOT HAPPENED YET" in err
     assert "sections:    NONE" in err
     assert "recipients:  12 would get it; 3 skipped" in err
+    assert "    bo@example.com: bounced" in err and "...and 2 more" in err
     assert "Nothing sent." in err

@@ -168,6 +168,8 @@ def send_plan(api: Api, args: argparse.Namespace) -> list[str]:
                              timeout=args.timeout, out=None)
         lines.append(f"  recipients:  {counted.get('would_send', 0)} would get it; "
                      f"{counted.get('skipped', 0)} skipped (no consent, unsubscribed or bounced)")
+        if counted.get("skipped_people"):
+            lines += ["  " + line for line in skipped_text(counted).splitlines()]
     return lines
 
 
