@@ -40,6 +40,26 @@ def _session() -> boto3.session.Session:
     return boto3.session.Session()
 
 
+def s3_origin(bucket: str) -> str:
+    """The scheme and host of the presigned URLs s3() makes for `bucket`, worked out without an
+    S3 client: building one (S3's model is the largest) costs a cold function's first page more
+    than the rest of its request, and a page that only names the origin (its CSP) needs none.
+    tests/unit/test_s3_origin.py holds this to what botocore itself presigns."""
+    from urllib.parse import urlsplit
+
+    local = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if local:
+        # A local endpoint keeps boto3's path-style default: the endpoint's own origin.
+        parts = urlsplit(local)
+        return f"{parts.scheme}://{parts.netloc}"
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    host = "s3.amazonaws.com" if region == "us-east-1" else f"s3.{region}.amazonaws.com"
+    if region.startswith("cn-"):
+        host += ".cn"
+    # Virtual-hosted style, except for names with dots, which a TLS wildcard cannot cover.
+    return f"https://{host}" if "." in bucket else f"https://{bucket}.{host}"
+
+
 def dynamodb() -> Any:
     return client("dynamodb")
 
