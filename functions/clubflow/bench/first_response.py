@@ -84,7 +84,11 @@ def measure(quick: bool) -> dict[str, object]:
     (wall clock) and `cpu_medians_ms` the child processes' CPU time (user + system), whose
     ratios (`cpu_ratios`) move less when other work shares the machine.
     """
-    runs = 3 if quick else 9
+    return measure_runs(3 if quick else 9)
+
+
+def measure_runs(runs: int) -> dict[str, object]:
+    """measure() with `runs` measured rounds (after one unmeasured round that warms caches)."""
     with _moto_server() as moto_url, tempfile.TemporaryDirectory(prefix="clubflow-bench-") as tmp:
         env = _child_env(moto_url, Path(tmp))
         seeded = _seed(env, runs + 1)
