@@ -1,5 +1,7 @@
 """clubflow: wires blueprints and middleware into the Chalice app. Nothing else lives here."""
 
+import gc
+
 from chalice import Chalice
 
 from chalicelib.core import health, middleware, organiser_auth, site, web
@@ -54,3 +56,8 @@ app.register_blueprint(people_admin.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)
+
+# What the import made lives as long as the process: out of the collector's way, the first
+# request (which builds its boto3 client, tens of thousands of objects) is not slowed by
+# collections that traverse all of it again (about 30 ms of a cold start measured here).
+gc.freeze()

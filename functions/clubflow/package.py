@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -128,8 +129,34 @@ def check_zip(zip_path: Path, templates: list[str]) -> None:
         f"chalicelib/templates/{name}" for name in templates
     ]
     problems += [f"{name} is missing" for name in required if name not in names]
+    problems += _stale_compiled_templates(zip_path)
     if problems:
         raise CommandError(f"{zip_path} is not deployable: " + "; ".join(problems))
+
+
+def _compile_templates(chalicelib: Path) -> None:
+    """Compile the bundled templates into chalicelib/compiled_templates, and those to bytecode:
+    a cold function then imports the page it answers with instead of parsing its template.
+    Generated here from the templates being bundled, never committed, so never behind them."""
+    from chalicelib.core import render
+
+    compiled = chalicelib / render.COMPILED_DIR_NAME
+    render.compile_templates(chalicelib / "templates", compiled)
+    _compile(compiled)
+
+
+def _stale_compiled_templates(zip_path: Path) -> list[str]:
+    """Problems with the zip's compiled templates: each bundled template must be there, compiled
+    from exactly the bundled version of it (the renderer reads no source when they are present)."""
+    from chalicelib.core import render
+
+    with zipfile.ZipFile(zip_path) as bundle, tempfile.TemporaryDirectory() as tmp:
+        wanted = [name for name in bundle.namelist() if name.startswith("chalicelib/templates/")
+                  or (name.startswith(f"chalicelib/{render.COMPILED_DIR_NAME}/") and name.endswith(".py"))]
+        bundle.extractall(tmp, members=wanted)
+        root = Path(tmp) / "chalicelib"
+        return [f"compiled template: {problem}" for problem in render.stale_compiled_templates(
+            root / "templates", root / render.COMPILED_DIR_NAME)]
 
 
 def _distribution_or_module(zip_name: str) -> str:
@@ -207,6 +234,7 @@ def _stage_project(project: Path, dependencies: Path) -> list[str]:
     _compile(project / "chalicelib")
     bundled_templates = project / "chalicelib" / "templates"
     shutil.copytree(TEMPLATES_DIR, bundled_templates, ignore=shutil.ignore_patterns(".*"))
+    _compile_templates(project / "chalicelib")
     # No requirements.txt here: Chalice bundles vendor/ as is instead of running pip.
     (project / "vendor").symlink_to(dependencies, target_is_directory=True)
     return sorted(path.relative_to(bundled_templates).as_posix()

@@ -156,6 +156,21 @@ def test_the_mail_worker_builds_an_invite_from_the_zip(built: Package, tmp_path:
     assert "TZID:Europe/London" in result.stdout.splitlines()
 
 
+@LAMBDA_ONLY
+def test_pages_render_from_the_zips_compiled_templates(built: Package, tmp_path: Path) -> None:
+    # With the template sources removed, only the compiled modules can answer.
+    result = _run_as_lambda(built, tmp_path, (
+        "import os, shutil; shutil.rmtree(os.path.join(sys.argv[1], 'chalicelib', 'templates')); "
+        "os.environ['TABLE_NAME'] = 'clubflow'; from chalicelib.core import render; "
+        "print(type(render.environment().loader).__name__); "
+        "print(render.render('pages/error.html', code=404, errors={}))"
+    ))
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines()[0] == "ModuleLoader"
+    assert "<html" in result.stdout
+
+
 def test_every_sqs_consumer_reads_a_queue_of_the_stack_and_reports_batch_failures(
     template: dict[str, Any],
 ) -> None:

@@ -43,13 +43,43 @@ def test_zip_with_test_tooling_or_bundled_sdk_or_missing_templates_is_refused(
     assert "chalicelib/templates/emails/confirmed.txt is missing" in message
 
 
+def _with_compiled(path: Path, names: list[str], template: str, compiled_from: str) -> Path:
+    """A zip of `names` plus pages/event.html holding `template`, compiled from `compiled_from`."""
+    from chalicelib.core import render
+
+    source = path.parent / "source"
+    (source / "pages").mkdir(parents=True)
+    (source / "pages" / "event.html").write_text(compiled_from)
+    compiled = path.parent / "compiled"
+    render.compile_templates(source, compiled)
+    module = render.module_filename("pages/event.html")
+    with zipfile.ZipFile(path, "w") as bundle:
+        for name in names:
+            bundle.writestr(name, "")
+        bundle.writestr("chalicelib/templates/pages/event.html", template)
+        bundle.writestr(f"chalicelib/compiled_templates/{module}", (compiled / module).read_text())
+    return path
+
+
 def test_complete_zip_passes(tmp_path: Path) -> None:
-    bundle = make_zip(tmp_path / "deployment.zip", [
-        "app.py", "chalicelib/__init__.py", "chalicelib/templates/pages/event.html",
+    bundle = _with_compiled(tmp_path / "deployment.zip", [
+        "app.py", "chalicelib/__init__.py",
         "jinja2/__init__.py", "aws_lambda_powertools-3.37.0.dist-info/RECORD",
-    ])
+    ], template="<p>{{ title }}</p>\n", compiled_from="<p>{{ title }}</p>\n")
 
     package.check_zip(bundle, ["pages/event.html"])
+
+
+def test_zip_with_a_stale_or_missing_compiled_template_is_refused(tmp_path: Path) -> None:
+    stale = _with_compiled(tmp_path / "stale" / "deployment.zip", ["app.py", "chalicelib/__init__.py"],
+                           template="<p>{{ title }}</p>\n", compiled_from="<p>{{ name }}</p>\n")
+    missing = make_zip(tmp_path / "deployment.zip", [
+        "app.py", "chalicelib/__init__.py", "chalicelib/templates/pages/event.html"])
+
+    with pytest.raises(CommandError, match=r"compiled template: pages/event\.html was compiled from another"):
+        package.check_zip(stale, ["pages/event.html"])
+    with pytest.raises(CommandError, match=r"compiled template: pages/event\.html is not compiled"):
+        package.check_zip(missing, ["pages/event.html"])
 
 
 def test_runtime_provided_distributions_are_removed_by_their_record(tmp_path: Path) -> None:
@@ -112,6 +142,12 @@ def test_staged_project_bundles_templates_and_no_tooling(tmp_path: Path) -> None
     staged = tmp_path / "project"
     assert "pages/event.html" in templates
     assert (staged / "chalicelib" / "templates" / "pages" / "event.html").is_file()
+    # Every template compiled from the staged copy, and byte-compiled (Lambda cannot write it).
+    from chalicelib.core import render
+
+    compiled = staged / "chalicelib" / render.COMPILED_DIR_NAME
+    assert render.stale_compiled_templates(staged / "chalicelib" / "templates", compiled) == []
+    assert len(list((compiled / "__pycache__").glob("*.pyc"))) == len(templates)
     assert (staged / ".chalice" / "config.json").is_file()
     assert (staged / "vendor").resolve() == dependencies.resolve()
     assert not (staged / "clubflow").exists()

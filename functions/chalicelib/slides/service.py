@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from botocore.exceptions import ClientError
 
@@ -337,11 +337,8 @@ def download_offer(raw_token: str) -> Offer | None:
 
 
 def download_origin() -> str:
-    """Where presigned downloads are served from (signing is local: no call to S3)."""
-    url = aws.s3().generate_presigned_url("get_object", Params={"Bucket": _bucket(), "Key": "slides"},
-                                          ExpiresIn=60)
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    """Where presigned downloads are served from (no S3 client is built for it)."""
+    return aws.s3_origin(_bucket())
 
 
 def record_download(raw_token: str) -> Download | None:
