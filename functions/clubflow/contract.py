@@ -329,7 +329,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},
                                           ("event_id", "sections")))},
         obj({"sections": list_of(obj({"title": text(200), "markdown": text(20_000)}, ("title", "markdown"),
-                                     closed=True), maxItems=20)}, ("sections",), closed=True)),
+                                     closed=True), maxItems=20),
+             "min_answers": {"type": "integer", "minimum": 5, "maximum": 1000}}, ("sections",), closed=True)),
     ("get", "/admin/events/{event_id}/report"): admin(
         "the report's editorial sections",
         {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},

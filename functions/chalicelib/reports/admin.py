@@ -15,8 +15,8 @@ blueprint = Blueprint(__name__)
                  content_types=web.JSON_TYPES)
 def save_report(event_id: str) -> Response:
     request = blueprint.current_request
-    sections = web.valid(forms.read_sections(web.body(request)))
-    report = content.save_report(event_id, sections, organiser_email(request.context))
+    settings = web.valid(forms.read_report(web.body(request)))
+    report = content.save_report(event_id, settings, organiser_email(request.context))
     return web.json_response(content.report_view(event_id, report))
 
 

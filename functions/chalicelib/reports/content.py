@@ -13,24 +13,25 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.polls import service as polls
-from chalicelib.reports import markdown
-from chalicelib.reports.forms import Section
+from chalicelib.reports import charts, markdown
+from chalicelib.reports.forms import ReportSettings
 from chalicelib.slides import service as slides
 
 # --- organisers: the editorial sections --------------------------------------------------------
 
 
-def save_report(event_id: str, sections: list[Section], organiser: str) -> dict[str, Any]:
-    """Replace the report's editorial sections. Raises NotFound for an unknown event."""
+def save_report(event_id: str, settings: ReportSettings, organiser: str) -> dict[str, Any]:
+    """Replace the report's editorial sections (and its minimum of answers for a poll to be
+    published, when given). Raises NotFound for an unknown event."""
     if events.get_event(event_id) is None:
         raise NotFound("event")
-    return store.update(
-        keys.report(event_id),
-        "SET event_id = :event_id, #sections = :sections, updated_at = :now, updated_by = :by",
-        names={"#sections": "sections"},
-        vals={":event_id": event_id, ":sections": [s.as_dict() for s in sections],
-              ":now": clock.iso(clock.now()), ":by": organiser},
-    )
+    expression = "SET event_id = :event_id, #sections = :sections, updated_at = :now, updated_by = :by"
+    vals: dict[str, Any] = {":event_id": event_id, ":sections": [s.as_dict() for s in settings.sections],
+                            ":now": clock.iso(clock.now()), ":by": organiser}
+    if settings.min_answers is not None:
+        expression += ", min_answers = :min_answers"
+        vals[":min_answers"] = settings.min_answers
+    return store.update(keys.report(event_id), expression, names={"#sections": "sections"}, vals=vals)
 
 
 def get_report(event_id: str) -> dict[str, Any] | None:
@@ -40,6 +41,7 @@ def get_report(event_id: str) -> dict[str, Any] | None:
 def report_view(event_id: str, report: dict[str, Any] | None) -> dict[str, Any]:
     report = report or {}
     return {"event_id": event_id, "sections": report.get("sections", []),
+            "min_answers": int(report.get("min_answers", charts.DEFAULT_MIN_ANSWERS)),
             "updated_at": report.get("updated_at"), "sent_run_id": report.get("real_run_id"),
             "published_at": report.get("published_at")}
 
@@ -49,18 +51,20 @@ def report_view(event_id: str, report: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def report_content(event: dict[str, Any]) -> dict[str, Any]:
-    """What the report says: the editorial sections, each poll's results in sentences with whole
-    percentages, and where to find the slides, vote on topics and offer to host."""
+    """What the report says: the editorial sections, each poll's results as a chart with its
+    headline sentences (withheld below the report's minimum of answers), and where to find the
+    slides, vote on topics and offer to host."""
     event_id = event["event_id"]
     base = get_settings().public_base_url
     report = get_report(event_id) or {}
     sections = [{"title": s["title"], "html": markdown.to_html(s["markdown"]), "text": markdown.to_text(s["markdown"])}
                 for s in report.get("sections", [])]
+    min_answers = int(report.get("min_answers", charts.DEFAULT_MIN_ANSWERS))
     results = []
     for poll in polls.event_polls(event_id):
         found = polls.poll_results(poll["poll_id"])
         if found and found.get("total"):
-            results.append({"question": found["question"], "lines": found["summary"]})
+            results.append(charts.poll_chart(found, min_answers))
     return {
         "event": event, "title": display_title(event), "sections": sections, "polls": results,
         "slides_url": f"{base}/events/{event_id}/slides" if slides.published_files(event_id) else "",

@@ -13,7 +13,9 @@ MAX_SECTIONS = 20
 MAX_TITLE = 200
 MAX_MARKDOWN = 20_000
 MAX_IDEMPOTENCY_KEY = 128
-REPORT_FIELDS = {"sections"}
+# A poll answered by fewer people is not published; organisers may ask for more, never fewer.
+MIN_ANSWERS_FLOOR, MIN_ANSWERS_CEILING = 5, 1000
+REPORT_FIELDS = {"sections", "min_answers"}
 SECTION_FIELDS = {"title", "markdown"}
 RUN_FIELDS = {"dry_run", "test_recipient"}
 
@@ -28,23 +30,41 @@ class Section:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    sections: list[Section]
+    min_answers: int | None = None
+
+
+@dataclass(frozen=True)
 class RunRequest:
     dry_run: bool
     test_recipient: str | None
 
 
-def read_sections(data: dict[str, Any]) -> tuple[list[Section] | None, dict[str, str]]:
-    """The report's editorial sections in order, or a message per bad field
-    (`sections[2].title`)."""
+def read_report(data: dict[str, Any]) -> tuple[ReportSettings | None, dict[str, str]]:
+    """The report's editorial sections in order and its optional minimum of answers, or a
+    message per bad field (`sections[2].title`, `min_answers`)."""
     form = Form(data)
     form.unknown(REPORT_FIELDS)
-    raw = data.get("sections")
+    min_answers = data.get("min_answers")
+    if min_answers is not None and (
+            isinstance(min_answers, bool) or not isinstance(min_answers, int)
+            or not MIN_ANSWERS_FLOOR <= min_answers <= MIN_ANSWERS_CEILING):
+        form.error("min_answers", f"Give a whole number from {MIN_ANSWERS_FLOOR} to {MIN_ANSWERS_CEILING}: "
+                                  "a poll with fewer answers is not published.")
+    sections = _sections(form, data.get("sections"))
+    if sections is None or not form.ok:
+        return None, form.errors
+    return ReportSettings(sections, min_answers), {}
+
+
+def _sections(form: Form, raw: Any) -> list[Section] | None:
     if not isinstance(raw, list):
         form.error("sections", 'Send "sections" as a list of {"title", "markdown"} objects (it may be empty).')
-        return None, form.errors
+        return None
     if len(raw) > MAX_SECTIONS:
         form.error("sections", f"A report holds at most {MAX_SECTIONS} sections; merge or drop some.")
-        return None, form.errors
+        return None
     sections: list[Section] = []
     for index, item in enumerate(raw):
         name = f"sections[{index}]"
@@ -58,7 +78,7 @@ def read_sections(data: dict[str, Any]) -> tuple[list[Section] | None, dict[str,
                          MAX_MARKDOWN, paragraphs)
         if title is not None and markdown is not None:
             sections.append(Section(title, markdown))
-    return (sections, {}) if form.ok else (None, form.errors)
+    return sections
 
 
 def _text(form: Form, raw: Any, name: str, label: str, max_len: int,

@@ -36,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                   description=details)
     sections.add_argument("event_id", metavar="EVENT_ID")
     sections.add_argument("file", metavar="FILE.md", type=Path)
+    sections.add_argument("--min-answers", metavar="K", type=int,
+                          help="publish a poll only when at least K people answered it (5 or more; default 5)")
     sections.set_defaults(handler=save_sections)
 
     run = actions.add_parser("run", help="send the report (or a dry run) and follow it",
@@ -98,7 +100,10 @@ def save_sections(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {args.file}: {error}") from None
     sections = split_sections(markdown)
-    Api(args).call("PUT", f"/admin/events/{args.event_id}/report", {"sections": sections})
+    body: dict[str, Any] = {"sections": sections}
+    if getattr(args, "min_answers", None) is not None:
+        body["min_answers"] = args.min_answers
+    Api(args).call("PUT", f"/admin/events/{args.event_id}/report", body)
     titles = ", ".join(section["title"] for section in sections)
     print(f"Saved {len(sections)} section{'s' if len(sections) != 1 else ''} "
           f"of the report for {args.event_id}: {titles}.")
