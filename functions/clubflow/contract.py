@@ -51,12 +51,15 @@ RECEIVED = obj({"status": one_of("received")}, ("status",))
 COUNTS = obj({name: {"type": "integer", "minimum": 0}
               for name in ("confirmed", "waitlisted", "cancelled", "attended")},
              ("confirmed", "waitlisted", "cancelled", "attended"))
+# The report's parts from the event's data (chalicelib.reports.event_parts.PARTS).
+REPORT_PARTS = ("thanks", "speakers", "organisations", "slides", "vote", "call_for_hosts", "previous_hosts")
+SPEAKER = obj({"name": text(120), "organisation": text(150), "role": text(120)}, ("name",), closed=True)
 EVENT = obj({
     "event_id": {"type": "string"}, "title": {"type": "string"}, "number": NULLABLE_INT,
     "starts_at": {"type": "string"}, "ends_at": {"type": "string"}, "timezone": {"type": "string"},
     "venue": {"type": "string"}, "host": {"type": "string"}, "capacity": {"type": "integer"},
     "description": {"type": "string"}, "registration_closes_at": NULLABLE_TEXT,
-    "slide_policy": {"type": "string"}, "counts": COUNTS,
+    "slide_policy": {"type": "string"}, "speakers": list_of(SPEAKER), "counts": COUNTS,
 }, ("event_id", "title", "starts_at", "ends_at", "timezone", "counts"))
 POLL = obj({
     "poll_id": {"type": "string"}, "event_id": {"type": "string"}, "question": {"type": "string"},
@@ -153,6 +156,7 @@ EVENT_FIELDS: dict[str, Schema] = {
     "venue": text(300), "host": text(150), "capacity": {"type": "integer", "minimum": 1, "maximum": 10_000},
     "description": text(5000), "registration_closes_at": MOMENT,
     "slide_policy": one_of("registered", "consented", "public"),
+    "speakers": list_of(SPEAKER, maxItems=30),
 }
 EVENT_REQUIRED = ("title", "starts_at", "ends_at", "timezone", "venue", "host", "capacity")
 MONTHS = one_of("January", "February", "March", "April", "May", "June", "July", "August",
@@ -330,7 +334,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
                                           ("event_id", "sections")))},
         obj({"sections": list_of(obj({"title": text(200), "markdown": text(20_000)}, ("title", "markdown"),
                                      closed=True), maxItems=20),
-             "min_answers": {"type": "integer", "minimum": 5, "maximum": 1000}}, ("sections",), closed=True)),
+             "min_answers": {"type": "integer", "minimum": 5, "maximum": 1000},
+             "show": obj({part: {"type": "boolean"} for part in REPORT_PARTS}, closed=True),
+             "organisations": {"oneOf": [list_of(text(150), maxItems=300), {"type": "null"}]}},
+            ("sections",), closed=True)),
     ("get", "/admin/events/{event_id}/report"): admin(
         "the report's editorial sections",
         {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},

@@ -6,6 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core import web
 from chalicelib.core.organiser_auth import organiser_auth, organiser_email
+from chalicelib.events import service as events
 from chalicelib.reports import content, forms, runs
 
 blueprint = Blueprint(__name__)
@@ -22,8 +23,9 @@ def save_report(event_id: str) -> Response:
 
 @blueprint.route("/admin/events/{event_id}/report", methods=["GET"], authorizer=organiser_auth)
 def show_report(event_id: str) -> Response:
-    report = web.found(content.get_report(event_id), "report")
-    return web.json_response(content.report_view(event_id, report))
+    # An event with no report written yet shows what its report would hold.
+    web.found(events.get_event(event_id), "event")
+    return web.json_response(content.report_view(event_id, content.get_report(event_id)))
 
 
 @blueprint.route("/admin/events/{event_id}/report-runs", methods=["POST"], authorizer=organiser_auth,

@@ -13,7 +13,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.polls import service as polls
-from chalicelib.reports import charts, markdown
+from chalicelib.reports import charts, event_parts, markdown
 from chalicelib.reports.forms import ReportSettings
 from chalicelib.slides import service as slides
 
@@ -31,7 +31,15 @@ def save_report(event_id: str, settings: ReportSettings, organiser: str) -> dict
     if settings.min_answers is not None:
         expression += ", min_answers = :min_answers"
         vals[":min_answers"] = settings.min_answers
-    return store.update(keys.report(event_id), expression, names={"#sections": "sections"}, vals=vals)
+    for name, value in (("show", settings.show), ("organisations", settings.organisations)):
+        if value is not None:
+            expression += f", #{name} = :{name}"
+            vals[f":{name}"] = value
+    if settings.reset_organisations:
+        expression += " REMOVE #organisations"
+    names = {"#sections": "sections", "#show": "show", "#organisations": "organisations"}
+    used = {name: attribute for name, attribute in names.items() if name in expression}
+    return store.update(keys.report(event_id), expression, names=used, vals=vals)
 
 
 def get_report(event_id: str) -> dict[str, Any] | None:
@@ -39,9 +47,14 @@ def get_report(event_id: str) -> dict[str, Any] | None:
 
 
 def report_view(event_id: str, report: dict[str, Any] | None) -> dict[str, Any]:
+    """The report's settings as organisers see them, with the organisations it would list now
+    (`organisations_edited` says whether they are the organisers' own list)."""
     report = report or {}
     return {"event_id": event_id, "sections": report.get("sections", []),
             "min_answers": int(report.get("min_answers", charts.DEFAULT_MIN_ANSWERS)),
+            "show": event_parts.shown(report),
+            "organisations": event_parts.organisations(event_id, report),
+            "organisations_edited": report.get("organisations") is not None,
             "updated_at": report.get("updated_at"), "sent_run_id": report.get("real_run_id"),
             "published_at": report.get("published_at")}
 
@@ -65,10 +78,17 @@ def report_content(event: dict[str, Any]) -> dict[str, Any]:
         found = polls.poll_results(poll["poll_id"])
         if found and found.get("total"):
             results.append(charts.poll_chart(found, min_answers))
+    show = event_parts.shown(report)
     return {
         "event": event, "title": display_title(event), "sections": sections, "polls": results,
-        "slides_url": f"{base}/events/{event_id}/slides" if slides.published_files(event_id) else "",
-        "topics_url": f"{base}/topics", "host_url": f"{base}/nominations/host",
+        "thanks": show["thanks"] and bool(event.get("host")),
+        "speakers": event.get("speakers", []) if show["speakers"] else [],
+        "organisations": event_parts.organisations(event_id, report) if show["organisations"] else [],
+        "previous_hosts": event_parts.previous_hosts(event) if show["previous_hosts"] else [],
+        "slides_url": (f"{base}/events/{event_id}/slides"
+                       if show["slides"] and slides.published_files(event_id) else ""),
+        "topics_url": f"{base}/topics" if show["vote"] else "",
+        "host_url": f"{base}/nominations/host" if show["call_for_hosts"] else "",
     }
 
 

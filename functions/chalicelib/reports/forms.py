@@ -15,7 +15,9 @@ MAX_MARKDOWN = 20_000
 MAX_IDEMPOTENCY_KEY = 128
 # A poll answered by fewer people is not published; organisers may ask for more, never fewer.
 MIN_ANSWERS_FLOOR, MIN_ANSWERS_CEILING = 5, 1000
-REPORT_FIELDS = {"sections", "min_answers"}
+REPORT_FIELDS = {"sections", "min_answers", "show", "organisations"}
+MAX_ORGANISATIONS = 300
+MAX_ORGANISATION = 150
 SECTION_FIELDS = {"title", "markdown"}
 RUN_FIELDS = {"dry_run", "test_recipient"}
 
@@ -31,8 +33,15 @@ class Section:
 
 @dataclass(frozen=True)
 class ReportSettings:
+    """What an organiser sets on a report; None leaves a setting as it was."""
+
     sections: list[Section]
     min_answers: int | None = None
+    # Each part of the report from the event's data, shown (true) or hidden (false).
+    show: dict[str, bool] | None = None
+    # The organisations in attendance as edited; [] lists none, RESET goes back to the registrations.
+    organisations: list[str] | None = None
+    reset_organisations: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,10 +61,47 @@ def read_report(data: dict[str, Any]) -> tuple[ReportSettings | None, dict[str, 
             or not MIN_ANSWERS_FLOOR <= min_answers <= MIN_ANSWERS_CEILING):
         form.error("min_answers", f"Give a whole number from {MIN_ANSWERS_FLOOR} to {MIN_ANSWERS_CEILING}: "
                                   "a poll with fewer answers is not published.")
+    show = _show(form, data.get("show"))
+    organisations = _organisations(form, data.get("organisations"))
     sections = _sections(form, data.get("sections"))
     if sections is None or not form.ok:
         return None, form.errors
-    return ReportSettings(sections, min_answers), {}
+    return ReportSettings(sections, min_answers, show, organisations,
+                          reset_organisations="organisations" in data and data["organisations"] is None), {}
+
+
+def _show(form: Form, raw: Any) -> dict[str, bool] | None:
+    from chalicelib.reports.event_parts import PARTS
+
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        form.error("show", f"Send an object such as {{\"vote\": false}}; parts: {', '.join(PARTS)}.")
+        return None
+    for name, value in raw.items():
+        if name not in PARTS:
+            form.error(f"show.{name}", f"'{name}' is not a part of the report; parts: {', '.join(PARTS)}.")
+        elif not isinstance(value, bool):
+            form.error(f"show.{name}", "Give true to show this part or false to hide it.")
+    return {name: value for name, value in raw.items() if name in PARTS and isinstance(value, bool)}
+
+
+def _organisations(form: Form, raw: Any) -> list[str] | None:
+    if raw is None:
+        return None  # absent: unchanged; null: back to the registrations' list
+    if not isinstance(raw, list) or len(raw) > MAX_ORGANISATIONS:
+        form.error("organisations", f"Send a list of at most {MAX_ORGANISATIONS} organisation names, "
+                                    "or null to list those of the people who came.")
+        return None
+    names: list[str] = []
+    for index, item in enumerate(raw):
+        name = one_line(item) if isinstance(item, str) else ""
+        if not name or len(name) > MAX_ORGANISATION:
+            form.error(f"organisations[{index}]", f"Give each organisation as a name of 1 to "
+                                                  f"{MAX_ORGANISATION} characters.")
+        else:
+            names.append(name)
+    return names
 
 
 def _sections(form: Form, raw: Any) -> list[Section] | None:
