@@ -5,6 +5,7 @@ hidden by the organisers, and the organisations editable before sending."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -158,3 +159,46 @@ def test_the_contract_names_every_part() -> None:
     from clubflow import contract
 
     assert contract.REPORT_PARTS == event_parts.PARTS
+
+
+def test_each_copy_carries_personal_vote_links_that_count_once_and_only_on_the_button(
+    client: Any, organiser_key: str, event_48: str, pump: Any, outbox: Any
+) -> None:
+    from tests.integration.test_topics import LINK, listed_topic, look_at_link, press_confirm, topics
+
+    # Given two listed topics
+    data = listed_topic(client, pump, outbox, "Data in communities", "suggester@example.com")
+    listed_topic(client, pump, outbox, "Measuring value", "suggester2@example.com")
+
+    # When the report is sent
+    report = sent_to_ada(client, organiser_key, event_48, pump, outbox)
+    [grace_report] = reports_to(outbox, "grace@example.org")
+
+    # Then Ada's copy has a vote link per topic, in both parts, not Grace's
+    links = list(dict.fromkeys(LINK.findall(report["text"])))
+    assert len(links) == 2 and all(link in report["html"] for link in links)
+    assert not set(links) & set(LINK.findall(grace_report["text"]))
+    assert 'Vote for "Data in communities"' in report["text"]
+    [data_url] = re.findall(r'Vote for "Data in communities": (\S+)', report["text"])
+    data_link = "/v/" + data_url.rsplit("/v/", 1)[1]
+    web = client.http.get(f"/reports/{event_48}").body.decode()
+    assert "/v/" not in web  # the web version carries nobody's links
+    # And opening a link (as a mail scanner does) counts nothing; the button counts once
+    assert look_at_link(client, data_link).status_code == 200
+    assert look_at_link(client, data_link).status_code == 200
+    assert {t["title"]: t["votes"] for t in topics(client)}["Data in communities"] == 0
+    assert press_confirm(client, data_link).status_code == 200
+    assert press_confirm(client, data_link).status_code == 404
+    assert {t["topic_id"]: t["votes"] for t in topics(client)}[data] == 1
+
+
+def test_a_hidden_vote_carries_no_links(client: Any, organiser_key: str, event_48: str, pump: Any,
+                                        outbox: Any) -> None:
+    from tests.integration.test_topics import LINK, listed_topic
+
+    listed_topic(client, pump, outbox, "Data in communities", "suggester@example.com")
+    put_report(client, organiser_key, event_48, show={"vote": False})
+
+    report = sent_to_ada(client, organiser_key, event_48, pump, outbox)
+
+    assert LINK.findall(report["text"]) == [] and "Vote for" not in report["html"]

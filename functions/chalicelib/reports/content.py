@@ -16,6 +16,11 @@ from chalicelib.polls import service as polls
 from chalicelib.reports import charts, event_parts, markdown
 from chalicelib.reports.forms import ReportSettings
 from chalicelib.slides import service as slides
+from chalicelib.topics import service as topics
+
+# Each recipient's copy carries a personal vote link for at most this many topics.
+VOTE_TOPICS = 3
+VOTE_LINK_DAYS = 30
 
 # --- organisers: the editorial sections --------------------------------------------------------
 
@@ -90,6 +95,16 @@ def report_content(event: dict[str, Any]) -> dict[str, Any]:
         "topics_url": f"{base}/topics" if show["vote"] else "",
         "host_url": f"{base}/nominations/host" if show["call_for_hosts"] else "",
     }
+
+
+def vote_topics(event_id: str, report: dict[str, Any] | None = None) -> list[dict[str, str]]:
+    """The topics each recipient may vote for with their own links: the most voted, when the
+    report shows the vote."""
+    report = report if report is not None else (get_report(event_id) or {})
+    if not event_parts.shown(report)["vote"]:
+        return []
+    return [{"topic_id": topic["topic_id"], "title": topic["title"]}
+            for topic in topics.listed_topics()[:VOTE_TOPICS]]
 
 
 def render_report(event: dict[str, Any]) -> tuple[str, str]:

@@ -21,6 +21,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.reports import content, runs, suppression
+from chalicelib.topics import service as topics
 
 # What became of one person of a batch; the run counts each under the same name.
 SENT, SKIPPED, FAILED, WOULD_SEND = "sent", "skipped", "failed", "would_send"
@@ -107,13 +108,15 @@ def _send(run: dict[str, Any], event: dict[str, Any], html: str, text: str, emai
     unsubscribe = suppression.unsubscribe_link(email, event["event_id"])
     title = display_title(event)
     test = bool(run.get("test_recipient"))
+    votes = [{"title": topic["title"], "url": topics.vote_link(topic["topic_id"], email, days=content.VOTE_LINK_DAYS)}
+             for topic in run.get("vote_topics", [])]
     mail.send(mail.Email(
         to=email,
         subject=f"{'[Test] ' if test else ''}{title}: the summary report",
         template="report",
         # The body was rendered (and escaped) once for the whole run; only the footer is personal.
         context={"body_html": Markup(html), "body_text": text, "title": title, "test": test,  # noqa: S704
-                 "web_url": f"{settings.public_base_url}/reports/{event['event_id']}",
+                 "web_url": f"{settings.public_base_url}/reports/{event['event_id']}", "votes": votes,
                  "unsubscribe_url": unsubscribe},
         headers={"List-Unsubscribe": f"<{unsubscribe}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},

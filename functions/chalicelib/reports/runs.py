@@ -199,7 +199,9 @@ def _keep_rendered(run: dict[str, Any], html: str, text: str) -> None:
     """Keep the run's rendered report (and publish it as the web version for a real run)."""
     event_id, run_id = run["event_id"], run["run_id"]
     body_key = content.keep_rendered(event_id, run_id, html, text)
-    store.update(keys.report_run(run_id), "SET body_key = :key", vals={":key": body_key}, return_values="NONE")
+    # The topics to vote on are chosen once per run, like the body; only the links are personal.
+    store.update(keys.report_run(run_id), "SET body_key = :key, vote_topics = :topics",
+                 vals={":key": body_key, ":topics": content.vote_topics(event_id)}, return_values="NONE")
     if _is_real(run):
         content.publish(event_id, run_id, body_key)
 
