@@ -345,9 +345,21 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("post", "/admin/events/{event_id}/report-runs"): admin(
         "send (or dry-run) the summary report; the same run is never sent twice",
         {202: json_only("queued", RUN)},
-        obj({"dry_run": FLAG, "test_recipient": EMAIL}, closed=True),
+        obj({"dry_run": FLAG, "test_recipient": EMAIL,
+             "test_send": {**FLAG, "description": "send one copy to the organiser asking"},
+             "correction": {**FLAG, "description": "send the report as it is now, once, to everyone the sent "
+                                                   "report reached, as a correction"}}, closed=True),
         conflict="the report was already sent"),
+    ("get", "/admin/events/{event_id}/report/preview"): admin(
+        "the report email exactly as it would be sent now (personal links are placeholders)",
+        {200: json_only("the email", obj({"to": {"type": "string"}, "subject": {"type": "string"},
+                                          "text": {"type": "string"}, "html": {"type": "string"},
+                                          "headers": ANY_OBJECT}, ("to", "subject", "text", "html")))}),
     ("get", "/admin/report-runs/{run_id}"): admin("a report run's progress", {200: json_only("the run", RUN)}),
+    ("post", "/admin/report-runs/{run_id}/retry"): admin(
+        "send a finished run's report again to those it failed or could not confirm, never to anyone sent",
+        {202: json_only("queued", RUN)}, obj({}, closed=True),
+        conflict="the run is a dry run or has not finished"),
     ("post", "/admin/people/export"): admin(
         "everything held about a person",
         {200: json_only("the data", obj({"email": {"type": "string"}, "held": ANY_OBJECT}, ("email", "held")))},

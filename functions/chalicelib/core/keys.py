@@ -194,6 +194,14 @@ def report_delivery(run_id: str, email: str) -> Key:
     return {"pk": f"REPORTRUN#{run_id}", "sk": f"TO#{email}"}
 
 
+def report_run_pk(run_id: str) -> str:
+    """The partition holding a run, its batches and its deliveries (REPORT_DELIVERY_PREFIX)."""
+    return f"REPORTRUN#{run_id}"
+
+
+REPORT_DELIVERY_PREFIX = "TO#"
+
+
 def person_report(run_id: str) -> str:
     """GSI2 sort key for the reports emailed to a person (export, erase)."""
     return f"REPORT#{run_id}"

@@ -19,7 +19,7 @@ REPORT_FIELDS = {"sections", "min_answers", "show", "organisations"}
 MAX_ORGANISATIONS = 300
 MAX_ORGANISATION = 150
 SECTION_FIELDS = {"title", "markdown"}
-RUN_FIELDS = {"dry_run", "test_recipient"}
+RUN_FIELDS = {"dry_run", "test_recipient", "test_send", "correction"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class ReportSettings:
 class RunRequest:
     dry_run: bool
     test_recipient: str | None
+    # A correction goes once to each person the event's sent report reached.
+    correction: bool = False
 
 
 def read_report(data: dict[str, Any]) -> tuple[ReportSettings | None, dict[str, str]]:
@@ -140,12 +142,21 @@ def _text(form: Form, raw: Any, name: str, label: str, max_len: int,
     return value
 
 
-def read_run_request(data: dict[str, Any]) -> tuple[RunRequest | None, dict[str, str]]:
+def read_run_request(data: dict[str, Any], organiser: str) -> tuple[RunRequest | None, dict[str, str]]:
+    """A run request; `test_send` sends one copy to the organiser asking."""
     form = Form(data)
     form.unknown(RUN_FIELDS)
     dry_run = form.boolean("dry_run")
     test_recipient = form.email("test_recipient", required=False)
-    return (RunRequest(dry_run, test_recipient), {}) if form.ok else (None, form.errors)
+    if form.boolean("test_send"):
+        if test_recipient:
+            form.error("test_send", "Give test_send (a copy to you) or test_recipient, not both.")
+        test_recipient = organiser
+    correction = form.boolean("correction")
+    if correction and test_recipient:
+        form.error("correction", "A correction goes to everyone who got the report; for a test, "
+                                 "leave correction out (the test shows the report as it is now).")
+    return (RunRequest(dry_run, test_recipient, correction), {}) if form.ok else (None, form.errors)
 
 
 def read_idempotency_key(raw: str | None) -> tuple[str | None, dict[str, str]]:
