@@ -192,3 +192,75 @@ def test_a_dry_run_or_an_unknown_run_has_nothing_to_retry(
     response = client.http.post(f"/admin/report-runs/{dry}/retry", headers=organiser(organiser_key),
                                 body=json.dumps({"everyone": True}))
     assert response.status_code == 400
+
+
+# --- automation ---------------------------------------------------------------------------------
+
+
+def counts_emails(outbox: Any) -> list[dict[str, Any]]:
+    return [m for m in outbox.messages_to(ORGANISER) if m["subject"].startswith("Report ")]
+
+
+def put_settings(client: Any, key: str, event_id: str, **settings: Any) -> Any:
+    response = client.http.put(f"/admin/events/{event_id}/report", headers=organiser(key),
+                               body=json.dumps({"sections": SECTIONS, **settings}))
+    assert response.status_code == 200, response.body
+    return response.json_body
+
+
+def test_a_ready_report_is_sent_by_itself_days_after_the_event(
+    client: Any, organiser_key: str, event_id: str, pump: Any, outbox: Any
+) -> None:
+    from datetime import datetime
+
+    # Given the report marked ready, to go three days after the event ends (16:00 on 9 March 2030)
+    report = put_settings(client, organiser_key, event_id, ready=True, send_after_days=3)
+    assert report["auto_send_at"] == "2030-03-12T16:00:00"
+
+    # When the day before comes, nothing is sent; when the time comes, the run starts by itself
+    pump.drain(now=datetime.fromisoformat("2030-03-11T16:00:00+00:00"))
+    assert reports_to(outbox, "ada@example.com") == []
+    pump.drain(now=datetime.fromisoformat("2030-03-12T16:00:01+00:00"))
+
+    # Then Ada and Grace have it once, and the organisers have the run's counts
+    assert len(reports_to(outbox, "ada@example.com")) == 1 and len(reports_to(outbox, "grace@example.org")) == 1
+    [counts] = counts_emails(outbox)
+    assert counts["subject"] == "Report run done: Event 48 \N{EN DASH} Communities of Practice"
+    assert "Sent: 2" in counts["text"] and "Skipped (no consent, or unsubscribed): 1" in counts["text"]
+    assert "asked for by schedule" in counts["text"]
+    # And a later manual run is refused as a second real run
+    assert start_run(client, organiser_key, event_id).status_code == 409
+
+
+def test_unmarking_ready_cancels_the_automatic_run(
+    client: Any, organiser_key: str, event_id: str, pump: Any, outbox: Any
+) -> None:
+    from datetime import datetime
+
+    put_settings(client, organiser_key, event_id, ready=True, send_after_days=0)
+    report = put_settings(client, organiser_key, event_id, ready=False)
+
+    pump.drain(now=datetime.fromisoformat("2030-04-01T00:00:00+00:00"))
+
+    assert report["auto_send_at"] is None and report["send_after_days"] == 0
+    assert reports_to(outbox, "ada@example.com") == []
+
+
+def test_organisers_are_emailed_the_counts_of_a_dry_run_once(
+    client: Any, organiser_key: str, event_id: str, pump: Any, outbox: Any
+) -> None:
+    sent(client, organiser_key, event_id, pump, dry_run=True)
+    pump.drain()
+
+    [counts] = counts_emails(outbox)
+    assert counts["subject"].startswith("Report dry run done: ")
+    assert "Would be sent: 2" in counts["text"]
+
+
+@pytest.mark.parametrize("days", [-1, 61, "soon", 1.5])
+def test_send_after_days_is_a_number_of_days(client: Any, organiser_key: str, event_id: str, days: Any) -> None:
+    response = client.http.put(f"/admin/events/{event_id}/report", headers=organiser(organiser_key),
+                               body=json.dumps({"sections": [], "send_after_days": days}))
+
+    assert response.status_code == 400
+    assert set(response.json_body["errors"]) == {"send_after_days"}

@@ -26,25 +26,35 @@ VOTE_LINK_DAYS = 30
 
 
 def save_report(event_id: str, settings: ReportSettings, organiser: str) -> dict[str, Any]:
-    """Replace the report's editorial sections (and its minimum of answers for a poll to be
-    published, when given). Raises NotFound for an unknown event."""
-    if events.get_event(event_id) is None:
+    """Replace the report's editorial sections and change the settings given (minimum of
+    answers, parts shown, organisations, ready and its automatic run); a ready report with
+    send_after_days has its run scheduled, anything else has it cancelled. Raises NotFound for
+    an unknown event."""
+    event = events.get_event(event_id)
+    if event is None:
         raise NotFound("event")
     expression = "SET event_id = :event_id, #sections = :sections, updated_at = :now, updated_by = :by"
     vals: dict[str, Any] = {":event_id": event_id, ":sections": [s.as_dict() for s in settings.sections],
                             ":now": clock.iso(clock.now()), ":by": organiser}
-    if settings.min_answers is not None:
-        expression += ", min_answers = :min_answers"
-        vals[":min_answers"] = settings.min_answers
-    for name, value in (("show", settings.show), ("organisations", settings.organisations)):
+    changes = {"min_answers": settings.min_answers, "show": settings.show, "organisations": settings.organisations,
+               "ready": settings.ready, "send_after_days": settings.send_after_days}
+    for name, value in changes.items():
         if value is not None:
             expression += f", #{name} = :{name}"
             vals[f":{name}"] = value
-    if settings.reset_organisations:
-        expression += " REMOVE #organisations"
-    names = {"#sections": "sections", "#show": "show", "#organisations": "organisations"}
-    used = {name: attribute for name, attribute in names.items() if name in expression}
-    return store.update(keys.report(event_id), expression, names=used, vals=vals)
+    removed = [f"#{name}" for name, reset in (("organisations", settings.reset_organisations),
+                                              ("send_after_days", settings.reset_send_after_days)) if reset]
+    if removed:
+        expression += " REMOVE " + ", ".join(removed)
+    names = {f"#{name}": name for name in ("sections", *changes) if f"#{name}" in expression}
+    report = store.update(keys.report(event_id), expression, names=names, vals=vals)
+    from chalicelib.reports import automation
+
+    starts_at = automation.plan(event, report)
+    if starts_at != report.get("auto_send_at"):
+        report = store.update(keys.report(event_id), "SET auto_send_at = :at" if starts_at else "REMOVE auto_send_at",
+                              vals={":at": starts_at} if starts_at else None)
+    return report
 
 
 def get_report(event_id: str) -> dict[str, Any] | None:
@@ -60,6 +70,8 @@ def report_view(event_id: str, report: dict[str, Any] | None) -> dict[str, Any]:
             "show": event_parts.shown(report),
             "organisations": event_parts.organisations(event_id, report),
             "organisations_edited": report.get("organisations") is not None,
+            "ready": bool(report.get("ready")), "send_after_days": report.get("send_after_days"),
+            "auto_send_at": report.get("auto_send_at"),
             "updated_at": report.get("updated_at"), "sent_run_id": report.get("real_run_id"),
             "published_at": report.get("published_at")}
 

@@ -15,7 +15,8 @@ MAX_MARKDOWN = 20_000
 MAX_IDEMPOTENCY_KEY = 128
 # A poll answered by fewer people is not published; organisers may ask for more, never fewer.
 MIN_ANSWERS_FLOOR, MIN_ANSWERS_CEILING = 5, 1000
-REPORT_FIELDS = {"sections", "min_answers", "show", "organisations"}
+REPORT_FIELDS = {"sections", "min_answers", "show", "organisations", "ready", "send_after_days"}
+MAX_SEND_AFTER_DAYS = 60
 MAX_ORGANISATIONS = 300
 MAX_ORGANISATION = 150
 SECTION_FIELDS = {"title", "markdown"}
@@ -42,6 +43,10 @@ class ReportSettings:
     # The organisations in attendance as edited; [] lists none, RESET goes back to the registrations.
     organisations: list[str] | None = None
     reset_organisations: bool = False
+    # Ready to send; with send_after_days, the run starts by itself that many days after the event.
+    ready: bool | None = None
+    send_after_days: int | None = None
+    reset_send_after_days: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,13 +68,20 @@ def read_report(data: dict[str, Any]) -> tuple[ReportSettings | None, dict[str, 
             or not MIN_ANSWERS_FLOOR <= min_answers <= MIN_ANSWERS_CEILING):
         form.error("min_answers", f"Give a whole number from {MIN_ANSWERS_FLOOR} to {MIN_ANSWERS_CEILING}: "
                                   "a poll with fewer answers is not published.")
+    ready = form.boolean("ready") if "ready" in data else None
+    send_after_days = None
+    if data.get("send_after_days") is not None:
+        send_after_days = form.integer("send_after_days", "the days after the event to send the report",
+                                       minimum=0, maximum=MAX_SEND_AFTER_DAYS)
     show = _show(form, data.get("show"))
     organisations = _organisations(form, data.get("organisations"))
     sections = _sections(form, data.get("sections"))
     if sections is None or not form.ok:
         return None, form.errors
     return ReportSettings(sections, min_answers, show, organisations,
-                          reset_organisations="organisations" in data and data["organisations"] is None), {}
+                          reset_organisations="organisations" in data and data["organisations"] is None,
+                          ready=ready, send_after_days=send_after_days,
+                          reset_send_after_days="send_after_days" in data and data["send_after_days"] is None), {}
 
 
 def _show(form: Form, raw: Any) -> dict[str, bool] | None:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chalicelib.core import bus, clock, hashing, keys, store
-from chalicelib.core.domain_events import ReportBatchDue, ReportRunRequested
+from chalicelib.core.domain_events import ReportBatchDue, ReportRunFinished, ReportRunRequested
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
@@ -28,6 +28,7 @@ from chalicelib.reports.forms import RunRequest
 
 RUN_REQUESTED = "ReportRunRequested"
 BATCH_DUE = "ReportBatchDue"
+RUN_FINISHED = "ReportRunFinished"
 BATCH_SIZE = 50
 QUEUED, BUILDING, SENDING, DONE, FAILED = "queued", "building", "sending", "done", "failed"
 
@@ -190,7 +191,8 @@ def build_report_run(request: ReportRunRequested) -> None:
         _move(run_id, BUILDING, (QUEUED, BUILDING))
         event = events.get_event(event_id)
         if event is None:
-            _move(run_id, FAILED, (BUILDING,), reason="The event no longer exists.")
+            if _move(run_id, FAILED, (BUILDING,), reason="The event no longer exists."):
+                _announce_finished(run)
             return
         if run.get("retry_of"):
             _reuse_rendered(run)  # a retry sends what the run it retries sent
@@ -276,14 +278,28 @@ def _reuse_rendered(run: dict[str, Any]) -> None:
 def finish_if_complete(run_id: str) -> None:
     """Mark the run done once it is built and every announced batch is counted."""
     try:
-        store.update(keys.report_run(run_id), "SET #status = :done, finished_at = :now",
-                     condition="#status = :sending AND built = :yes AND batches_done = batches",
-                     names={"#status": "status"},
-                     vals={":done": DONE, ":sending": SENDING, ":yes": True, ":now": clock.iso(clock.now())},
-                     return_values="NONE")
+        run = store.update(keys.report_run(run_id), "SET #status = :done, finished_at = :now",
+                           condition="#status = :sending AND built = :yes AND batches_done = batches",
+                           names={"#status": "status"},
+                           vals={":done": DONE, ":sending": SENDING, ":yes": True, ":now": clock.iso(clock.now())})
     except store.ConditionFailed:
         return
     logger.info("report run done", extra={"run_id": run_id})
+    _announce_finished(run)
+
+
+def _announce_finished(run: dict[str, Any]) -> None:
+    # Only the one write that finished the run gets here: the organisers hear once.
+    bus.publish(RUN_FINISHED, ReportRunFinished(event_id=run["event_id"], run_id=run["run_id"]))
+
+
+def run_kind(run: dict[str, Any]) -> str:
+    """What sort of run it is, in a word or two: run, dry run, test send, correction, retry."""
+    if run.get("dry_run"):
+        return "dry run"
+    if run.get("test_recipient"):
+        return "test send"
+    return "correction" if run.get("correction_of") else "retry" if run.get("retry_of") else "run"
 
 
 def _move(run_id: str, status: str, allowed: tuple[str, ...], reason: str | None = None) -> bool:
