@@ -258,6 +258,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("post", "/v/{token}"): public_post(
         "the page's Confirm button: lists the suggestion or counts the vote, once",
         {200: page("confirmed", _confirmation("confirmed"))}, obj({}), required=False),
+    ("get", "/reports"): Operation(
+        "the series' published summary reports, newest event first",
+        {200: page("the archive", obj({"reports": list_of(ANY_OBJECT)}, ("reports",)))}),
     ("get", "/reports/{event_id}"): Operation(
         "the web version of an event's summary report", {200: page("the report"), 404: NOT_FOUND}),
     ("get", "/u/{token}"): Operation("preferences and unsubscribe", {200: page("the page"), 404: NOT_FOUND}),

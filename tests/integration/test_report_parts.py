@@ -202,3 +202,34 @@ def test_a_hidden_vote_carries_no_links(client: Any, organiser_key: str, event_4
     report = sent_to_ada(client, organiser_key, event_48, pump, outbox)
 
     assert LINK.findall(report["text"]) == [] and "Vote for" not in report["html"]
+
+
+def test_the_archive_lists_published_reports_newest_first_and_event_pages_link_theirs(
+    client: Any, organiser_key: str, pump: Any, outbox: Any
+) -> None:
+    # Given three events: 47 and 48 with sent reports, 46 with a dry run only
+    ids = {}
+    for number, day in ((46, "2029-09-12"), (47, "2029-12-05"), (48, "2030-03-09")):
+        ids[number] = create_event(client, organiser_key, number=number, title=f"Practice {number}",
+                                   starts_at=f"{day}T10:00:00+00:00", ends_at=f"{day}T16:00:00+00:00")
+        assert register(client, ids[number], f"p{number}@example.com").status_code == 202
+    pump.drain()
+    for number in (48, 47):
+        assert start_run(client, organiser_key, ids[number]).status_code == 202
+    assert start_run(client, organiser_key, ids[46], dry_run=True).status_code == 202
+    pump.drain()
+
+    archive = client.http.get("/reports", headers={"Accept": "application/json"}).json_body["reports"]
+    page = client.http.get("/reports", headers={"Accept": "text/html"}).body.decode()
+
+    assert [report["event_id"] for report in archive] == [ids[48], ids[47]]
+    assert page.index(f"/reports/{ids[48]}") < page.index(f"/reports/{ids[47]}") and ids[46] not in page
+    for number, linked in ((48, True), (47, True), (46, False)):
+        event_page = client.http.get(f"/events/{ids[number]}", headers={"Accept": "text/html"}).body.decode()
+        assert (f"/reports/{ids[number]}" in event_page) is linked
+
+
+def test_an_empty_archive_says_so(client: Any) -> None:
+    page = client.http.get("/reports", headers={"Accept": "text/html"})
+
+    assert page.status_code == 200 and "No summary report has been published yet." in page.body.decode()

@@ -138,14 +138,33 @@ def keep_rendered(event_id: str, run_id: str, html: str, text: str) -> str:
     return body_key
 
 
-def publish(event_id: str, run_id: str, body_key: str) -> None:
-    """Make a real run's rendered report the event's web version (first published time kept)."""
+def publish(event_id: str, run_id: str, body_key: str, starts_at: str) -> None:
+    """Make a real run's rendered report the event's web version (first published time kept),
+    listed in the archive by the event's start."""
+    listing = keys.report_listing(starts_at, event_id)
     store.update(
         keys.report(event_id),
-        "SET published_run_id = :run_id, published_key = :key, published_at = if_not_exists(published_at, :now)",
-        vals={":run_id": run_id, ":key": body_key, ":now": clock.iso(clock.now())},
+        "SET published_run_id = :run_id, published_key = :key, published_at = if_not_exists(published_at, :now), "
+        "gsi1pk = :gpk, gsi1sk = :gsk",
+        vals={":run_id": run_id, ":key": body_key, ":now": clock.iso(clock.now()),
+              ":gpk": listing["gsi1pk"], ":gsk": listing["gsi1sk"]},
         return_values="NONE",
     )
+
+
+def published_reports(limit: int = 200) -> list[dict[str, Any]]:
+    """The series' published reports with their events, newest event first (an index query)."""
+    found = []
+    for report in store.query(keys.REPORT_LISTING_PK, index=keys.GSI1, forward=False, limit=limit):
+        event = events.get_event(report["event_id"])
+        if event is not None:
+            found.append({"event": event, "title": display_title(event), "published_at": report.get("published_at"),
+                          "url": f"{get_settings().public_base_url}/reports/{event['event_id']}"})
+    return found
+
+
+def is_published(event_id: str) -> bool:
+    return bool((get_report(event_id) or {}).get("published_key"))
 
 
 @lru_cache(maxsize=8)

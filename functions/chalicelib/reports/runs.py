@@ -197,7 +197,7 @@ def build_report_run(request: ReportRunRequested) -> None:
         if run.get("retry_of"):
             _reuse_rendered(run)  # a retry sends what the run it retries sent
         else:
-            _keep_rendered(run, *content.render_report(event))
+            _keep_rendered(run, event, *content.render_report(event))
         _move(run_id, SENDING, (BUILDING,))
     for number, people in enumerate(_chunks(_audience(run)), start=1):
         _announce_batch(run, number, people)
@@ -257,7 +257,7 @@ def _announce_batch(run: dict[str, Any], number: int, people: list[dict[str, Any
     store.put({**batch_key, "run_id": run_id, "number": number, "people": len(emails), "published": True})
 
 
-def _keep_rendered(run: dict[str, Any], html: str, text: str) -> None:
+def _keep_rendered(run: dict[str, Any], event: dict[str, Any], html: str, text: str) -> None:
     """Keep the run's rendered report (and publish it as the web version for a real run)."""
     event_id, run_id = run["event_id"], run["run_id"]
     body_key = content.keep_rendered(event_id, run_id, html, text)
@@ -265,7 +265,7 @@ def _keep_rendered(run: dict[str, Any], html: str, text: str) -> None:
     store.update(keys.report_run(run_id), "SET body_key = :key, vote_topics = :topics",
                  vals={":key": body_key, ":topics": content.vote_topics(event_id)}, return_values="NONE")
     if _is_real(run):
-        content.publish(event_id, run_id, body_key)
+        content.publish(event_id, run_id, body_key, event["starts_at"])
 
 
 def _reuse_rendered(run: dict[str, Any]) -> None:
