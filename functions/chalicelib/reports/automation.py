@@ -36,7 +36,8 @@ def plan(event: dict[str, Any], report: dict[str, Any]) -> str | None:
     event_id = event["event_id"]
     days = report.get("send_after_days")
     if not report.get("ready") or days is None or report.get("real_run_id"):
-        schedules.cancel(schedule_name(event_id))
+        if report.get("auto_send_at"):
+            schedules.cancel(schedule_name(event_id))
         return None
     now = clock.now()
     at = max(clock.parse(event["ends_at"]) + timedelta(days=int(days)), now + _SOONEST)
