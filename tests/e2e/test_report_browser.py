@@ -69,4 +69,10 @@ def test_the_report_email_fits_a_phone_and_a_desktop_and_the_web_version_is_acce
         scroll_width, client_width = page.evaluate(_SCROLL)
         page.screenshot(path=str(tmp_path / f"report-web-{width}.png"), full_page=True)
         assert scroll_width <= client_width, f"the web version scrolls sideways at {width} px"
+        # The archive and the event's page lead to it
+        page.goto(f"{local_stack.url}/reports")
+        page.get_by_role("link", name=re.compile("Communities of Practice")).first.click()
+        page.wait_for_url(re.compile("/reports/"))
+        page.goto(f"{local_stack.url}/events/{event_id}")
+        assert page.get_by_role("link", name="read the summary report").is_visible()
         context.close()
