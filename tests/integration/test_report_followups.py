@@ -264,3 +264,28 @@ def test_send_after_days_is_a_number_of_days(client: Any, organiser_key: str, ev
 
     assert response.status_code == 400
     assert set(response.json_body["errors"]) == {"send_after_days"}
+
+
+def test_a_finished_run_delivered_twice_emails_each_organiser_once(
+    client: Any, organiser_key: str, event_id: str, pump: Any, outbox: Any
+) -> None:
+    from app import app
+    from chalicelib.core.auth import add_organiser
+    from clubflow.dev.pump import LocalContext
+    from tests.conftest import sample_event
+    from tests.integration.registration_steps import with_detail
+
+    # Given a second organiser, and a finished run whose counts went out
+    add_organiser("second@example.com")
+    run_id = sent(client, organiser_key, event_id, pump, dry_run=True)
+    assert len(counts_emails(outbox)) == 1
+
+    # When the ReportRunFinished message arrives again
+    handler = app.handler_map["send_reports"]
+    answer = handler(with_detail(sample_event("sqs_report_run_finished.json"), event_id=event_id, run_id=run_id),
+                     LocalContext("send_reports"))
+
+    # Then nobody hears twice
+    assert answer == {"batchItemFailures": []}
+    assert len(counts_emails(outbox)) == 1
+    assert len([m for m in outbox.messages_to("second@example.com") if m["subject"].startswith("Report ")]) == 1
