@@ -289,3 +289,25 @@ def test_a_finished_run_delivered_twice_emails_each_organiser_once(
     assert answer == {"batchItemFailures": []}
     assert len(counts_emails(outbox)) == 1
     assert len([m for m in outbox.messages_to("second@example.com") if m["subject"].startswith("Report ")]) == 1
+
+
+def test_the_automatic_run_follows_the_event_when_it_moves(
+    client: Any, organiser_key: str, event_id: str, pump: Any, outbox: Any
+) -> None:
+    from datetime import datetime
+
+    put_settings(client, organiser_key, event_id, ready=True, send_after_days=3)
+
+    # When the event moves a week later
+    moved = client.http.patch(f"/admin/events/{event_id}", headers=organiser(organiser_key), body=json.dumps(
+        {"starts_at": "2030-03-16T10:00:00+00:00", "ends_at": "2030-03-16T16:00:00+00:00"}))
+    assert moved.status_code == 200, moved.body
+    pump.drain()
+    pump.drain(now=datetime.fromisoformat("2030-03-13T00:00:00+00:00"))
+
+    # Then the report waits for three days after the new end
+    shown = client.http.get(f"/admin/events/{event_id}/report", headers=organiser(organiser_key)).json_body
+    assert shown["auto_send_at"] == "2030-03-19T16:00:00"
+    assert reports_to(outbox, "ada@example.com") == []
+    pump.drain(now=datetime.fromisoformat("2030-03-19T16:00:01+00:00"))
+    assert len(reports_to(outbox, "ada@example.com")) == 1

@@ -48,13 +48,20 @@ def save_report(event_id: str, settings: ReportSettings, organiser: str) -> dict
         expression += " REMOVE " + ", ".join(removed)
     names = {f"#{name}": name for name in ("sections", *changes) if f"#{name}" in expression}
     report = store.update(keys.report(event_id), expression, names=names, vals=vals)
+    return replan(event, report)
+
+
+def replan(event: dict[str, Any], report: dict[str, Any]) -> dict[str, Any]:
+    """Set, move or cancel the report's automatic run from its settings and the event's end;
+    keep when it starts on the report."""
     from chalicelib.reports import automation
 
     starts_at = automation.plan(event, report)
-    if starts_at != report.get("auto_send_at"):
-        report = store.update(keys.report(event_id), "SET auto_send_at = :at" if starts_at else "REMOVE auto_send_at",
-                              vals={":at": starts_at} if starts_at else None)
-    return report
+    if starts_at == report.get("auto_send_at"):
+        return report
+    if starts_at:
+        return store.update(keys.report(event["event_id"]), "SET auto_send_at = :at", vals={":at": starts_at})
+    return store.update(keys.report(event["event_id"]), "REMOVE auto_send_at")
 
 
 def get_report(event_id: str) -> dict[str, Any] | None:
