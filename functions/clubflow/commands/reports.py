@@ -43,8 +43,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                   description=details)
     sections.add_argument("event_id", metavar="EVENT_ID")
     sections.add_argument("file", metavar="FILE.md", type=Path)
-    sections.add_argument("--min-answers", metavar="K", type=int,
-                          help="publish a poll only when at least K people answered it (5 or more; default 5)")
     sections.set_defaults(handler=save_sections)
 
     run = actions.add_parser("run", help="send the report (or a dry run) and follow it",
@@ -55,10 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     run.add_argument("--test", action="store_true", help="send one copy to yourself (the key's organiser)")
     run.add_argument("--correction", action="store_true",
                      help="send the report as it is now, marked as a correction, to everyone the sent one reached")
-    run.add_argument("--no-wait", action="store_true", help="print the run id and return")
-    run.add_argument("--timeout", type=float, default=WAIT_SECONDS, metavar="SECONDS",
-                     help=f"stop following after this long (default {WAIT_SECONDS:.0f})")
-    run.add_argument("--json", action="store_true", help="print the final run as JSON")
+    _following(run)
     run.set_defaults(handler=start_run)
 
     parts = actions.add_parser("parts", help="show or hide the report's parts; set the organisations listed",
@@ -85,10 +80,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     retry = actions.add_parser("retry", help="send a run's report again to those it failed",
                                description=details)
     retry.add_argument("run_id", metavar="RUN_ID")
-    retry.add_argument("--no-wait", action="store_true", help="print the new run id and return")
-    retry.add_argument("--timeout", type=float, default=WAIT_SECONDS, metavar="SECONDS",
-                       help=f"stop following after this long (default {WAIT_SECONDS:.0f})")
-    retry.add_argument("--json", action="store_true", help="print the final run as JSON")
+    _following(retry)
     retry.set_defaults(handler=retry_run)
 
     status = actions.add_parser("status", help="a run's status and counts")
@@ -98,6 +90,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     for action in (sections, parts, preview, run, retry, status):
         add_arguments(action)
+
+
+def _following(parser: argparse.ArgumentParser) -> None:
+    """The options of a command that starts a run and follows it."""
+    parser.add_argument("--no-wait", action="store_true", help="print the run id and return")
+    parser.add_argument("--timeout", type=float, default=WAIT_SECONDS, metavar="SECONDS",
+                        help=f"stop following after this long (default {WAIT_SECONDS:.0f})")
+    parser.add_argument("--json", action="store_true", help="print the final run as JSON")
 
 
 def split_sections(markdown: str) -> list[dict[str, str]]:
@@ -140,10 +140,7 @@ def save_sections(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {args.file}: {error}") from None
     sections = split_sections(markdown)
-    body: dict[str, Any] = {"sections": sections}
-    if getattr(args, "min_answers", None) is not None:
-        body["min_answers"] = args.min_answers
-    Api(args).call("PUT", f"/admin/events/{args.event_id}/report", body)
+    Api(args).call("PUT", f"/admin/events/{args.event_id}/report", {"sections": sections})
     titles = ", ".join(section["title"] for section in sections)
     print(f"Saved {len(sections)} section{'s' if len(sections) != 1 else ''} "
           f"of the report for {args.event_id}: {titles}.")
@@ -154,9 +151,9 @@ def start_run(args: argparse.Namespace) -> int:
     body: dict[str, Any] = {"dry_run": args.dry_run}
     if args.test_recipient:
         body["test_recipient"] = args.test_recipient
-    if getattr(args, "test", False):
+    if args.test:
         body["test_send"] = True
-    if getattr(args, "correction", False):
+    if args.correction:
         body["correction"] = True
     api = Api(args)
     started: dict[str, Any] = api.call("POST", f"/admin/events/{args.event_id}/report-runs", body)
