@@ -51,12 +51,15 @@ RECEIVED = obj({"status": one_of("received")}, ("status",))
 COUNTS = obj({name: {"type": "integer", "minimum": 0}
               for name in ("confirmed", "waitlisted", "cancelled", "attended")},
              ("confirmed", "waitlisted", "cancelled", "attended"))
+# The report's parts from the event's data (chalicelib.reports.event_parts.PARTS).
+REPORT_PARTS = ("thanks", "speakers", "organisations", "slides", "vote", "call_for_hosts", "previous_hosts")
+SPEAKER = obj({"name": text(120), "organisation": text(150), "role": text(120)}, ("name",), closed=True)
 EVENT = obj({
     "event_id": {"type": "string"}, "title": {"type": "string"}, "number": NULLABLE_INT,
     "starts_at": {"type": "string"}, "ends_at": {"type": "string"}, "timezone": {"type": "string"},
     "venue": {"type": "string"}, "host": {"type": "string"}, "capacity": {"type": "integer"},
     "description": {"type": "string"}, "registration_closes_at": NULLABLE_TEXT,
-    "slide_policy": {"type": "string"}, "counts": COUNTS,
+    "slide_policy": {"type": "string"}, "speakers": list_of(SPEAKER), "counts": COUNTS,
 }, ("event_id", "title", "starts_at", "ends_at", "timezone", "counts"))
 POLL = obj({
     "poll_id": {"type": "string"}, "event_id": {"type": "string"}, "question": {"type": "string"},
@@ -160,6 +163,7 @@ EVENT_FIELDS: dict[str, Schema] = {
     "venue": text(300), "host": text(150), "capacity": {"type": "integer", "minimum": 1, "maximum": 10_000},
     "description": text(5000), "registration_closes_at": MOMENT,
     "slide_policy": one_of("registered", "consented", "public"),
+    "speakers": list_of(SPEAKER, maxItems=30),
 }
 EVENT_REQUIRED = ("title", "starts_at", "ends_at", "timezone", "venue", "host", "capacity")
 MONTHS = one_of("January", "February", "March", "April", "May", "June", "July", "August",
@@ -261,6 +265,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("post", "/v/{token}"): public_post(
         "the page's Confirm button: lists the suggestion or counts the vote, once",
         {200: page("confirmed", _confirmation("confirmed"))}, obj({}), required=False),
+    ("get", "/reports"): Operation(
+        "the series' published summary reports, newest event first",
+        {200: page("the archive", obj({"reports": list_of(ANY_OBJECT)}, ("reports",)))}),
     ("get", "/reports/{event_id}"): Operation(
         "the web version of an event's summary report", {200: page("the report"), 404: NOT_FOUND}),
     ("get", "/u/{token}"): Operation("preferences and unsubscribe", {200: page("the page"), 404: NOT_FOUND}),
@@ -332,11 +339,18 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         obj({"status": one_of("shortlisted", "accepted", "declined"), "message": text(2000)},
             ("status",), closed=True)),
     ("put", "/admin/events/{event_id}/report"): admin(
-        "the report's editorial sections",
+        "the report's editorial sections and settings (parts shown, organisations, minimum answers, automatic run)",
         {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},
                                           ("event_id", "sections")))},
         obj({"sections": list_of(obj({"title": text(200), "markdown": text(20_000)}, ("title", "markdown"),
-                                     closed=True), maxItems=20)}, ("sections",), closed=True)),
+                                     closed=True), maxItems=20),
+             "min_answers": {"type": "integer", "minimum": 5, "maximum": 1000},
+             "show": obj({part: {"type": "boolean"} for part in REPORT_PARTS}, closed=True),
+             "organisations": {"oneOf": [list_of(text(150), maxItems=300), {"type": "null"}]},
+             "ready": {**FLAG, "description": "the report is ready to go"},
+             "send_after_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 60,
+                                 "description": "once ready, send it by itself this many days after the event"}},
+            ("sections",), closed=True)),
     ("get", "/admin/events/{event_id}/report"): admin(
         "the report's editorial sections",
         {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},
@@ -344,9 +358,21 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("post", "/admin/events/{event_id}/report-runs"): admin(
         "send (or dry-run) the summary report; the same run is never sent twice",
         {202: json_only("queued", RUN)},
-        obj({"dry_run": FLAG, "test_recipient": EMAIL}, closed=True),
+        obj({"dry_run": FLAG, "test_recipient": EMAIL,
+             "test_send": {**FLAG, "description": "send one copy to the organiser asking"},
+             "correction": {**FLAG, "description": "send the report as it is now, once, to everyone the sent "
+                                                   "report reached, as a correction"}}, closed=True),
         conflict="the report was already sent"),
+    ("get", "/admin/events/{event_id}/report/preview"): admin(
+        "the report email exactly as it would be sent now (personal links are placeholders)",
+        {200: json_only("the email", obj({"to": {"type": "string"}, "subject": {"type": "string"},
+                                          "text": {"type": "string"}, "html": {"type": "string"},
+                                          "headers": ANY_OBJECT}, ("to", "subject", "text", "html")))}),
     ("get", "/admin/report-runs/{run_id}"): admin("a report run's progress", {200: json_only("the run", RUN)}),
+    ("post", "/admin/report-runs/{run_id}/retry"): admin(
+        "send a finished run's report again to those it failed or could not confirm, never to anyone sent",
+        {202: json_only("queued", RUN)}, obj({}, closed=True),
+        conflict="the run is a dry run or has not finished"),
     ("post", "/admin/people/export"): admin(
         "everything held about a person",
         {200: json_only("the data", obj({"email": {"type": "string"}, "held": ANY_OBJECT}, ("email", "held")))},

@@ -191,16 +191,19 @@ def test_a_title_stored_with_a_line_break_still_reaches_every_email(
 
 # --- properties --------------------------------------------------------------------------------------------
 
+SPEAKERS = st.lists(st.fixed_dictionaries({"name": typed(120)},
+                                           optional={"organisation": typed(150), "role": typed(120)}), max_size=3)
 OPTIONAL_EVENT_FIELDS = {
     "number": st.integers(min_value=1, max_value=100_000),
     "description": typed(5000, lines=True),
     "registration_closes_at": st.just("2030-03-08T17:00:00+00:00"),
     "slide_policy": st.sampled_from(["registered", "consented", "public"]),
+    "speakers": SPEAKERS,
 }
 EVENT_CHANGES = {
     "title": typed(150), "venue": typed(300), "host": typed(150), "number": st.integers(1, 100_000),
     "description": typed(5000, lines=True), "capacity": st.integers(1, 10_000),
-    "slide_policy": st.sampled_from(["registered", "consented", "public"]),
+    "slide_policy": st.sampled_from(["registered", "consented", "public"]), "speakers": SPEAKERS,
 }
 OPTIONAL_PERSON_FIELDS = {
     "job_title": typed(150), "needs": typed(1000, lines=True),

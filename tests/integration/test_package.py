@@ -133,7 +133,7 @@ def test_app_imports_from_the_zip_with_only_what_lambda_provides(
     # The API function loads neither tooling nor what only the workers need (cold start).
     result = _run_as_lambda(built, tmp_path, (
         "import app; from chalicelib.core import organiser_auth; "
-        "print(sorted(m for m in ('moto', 'pytest', 'clubflow', 'icalendar', "
+        "print(sorted(m for m in ('moto', 'pytest', 'clubflow', 'icalendar', 'markdown_it', "
         "'aws_lambda_powertools.utilities.batch') if m in sys.modules))"
     ))
 
@@ -169,6 +169,19 @@ def test_pages_render_from_the_zips_compiled_templates(built: Package, tmp_path:
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines()[0] == "ModuleLoader"
     assert "<html" in result.stdout
+
+
+@LAMBDA_ONLY
+def test_the_report_worker_renders_markdown_from_the_zip(built: Package, tmp_path: Path) -> None:
+    result = _run_as_lambda(built, tmp_path, (
+        "from chalicelib.reports import markdown; "
+        "sys.stdout.write(str(markdown.to_html('1. Ownership\\n   - **Sponsorship**')) + '|' + "
+        "markdown.to_text('> a [quote](https://example.com)'))"
+    ))
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "<strong>Sponsorship</strong>" in result.stdout and "<ol " in result.stdout
+    assert result.stdout.endswith("|> a quote (https://example.com)")
 
 
 def test_every_sqs_consumer_reads_a_queue_of_the_stack_and_reports_batch_failures(

@@ -359,6 +359,56 @@ def test_run_with_no_wait_prints_the_run_id_only(
     assert capsys.readouterr().out == "r1\n"
 
 
+def test_parts_keeps_the_sections_and_sends_only_the_changes(
+    api: Callable[[Answers], list[Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    sections = [{"title": "Thanks", "markdown": "To our host."}]
+    saved = {"sections": sections, "show": {"vote": False, "thanks": True}, "organisations": ["NASA", "Ofgem"],
+             "organisations_edited": True, "min_answers": 6}
+    asked = api({("GET", "/admin/events/evt/report"): {"sections": sections},
+                 ("PUT", "/admin/events/evt/report"): saved})
+
+    assert main(["reports", "parts", "evt", "--hide", "vote", "--show", "thanks", "--organisation", "NASA",
+                 "--organisation", "Ofgem", "--min-answers", "6", *API]) == 0
+
+    assert asked[1] == ("PUT", "/admin/events/evt/report", {
+        "sections": sections, "show": {"thanks": True, "vote": False}, "organisations": ["NASA", "Ofgem"],
+        "min_answers": 6})
+    out = capsys.readouterr().out
+    assert "Shown: thanks. Hidden: vote." in out and "Organisations (edited): NASA, Ofgem." in out
+
+
+def test_parts_refuses_a_part_both_shown_and_hidden(api: Callable[[Answers], list[Any]]) -> None:
+    asked = api({})
+
+    assert main(["reports", "parts", "evt", "--hide", "vote", "--show", "vote", *API]) == 2
+    assert asked == []
+
+
+def test_preview_prints_the_text_and_keeps_the_html(
+    api: Callable[[Answers], list[Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api({("GET", "/admin/events/evt/report/preview"): {
+        "to": "me@example.com", "subject": "Event 48: the summary report", "text": "Thank you", "html": "<p>Hi</p>"}})
+
+    assert main(["reports", "preview", "evt", "--html", str(tmp_path / "r.html"), *API]) == 0
+
+    assert capsys.readouterr().out == "To: me@example.com\nSubject: Event 48: the summary report\n\nThank you\n"
+    assert (tmp_path / "r.html").read_text() == "<p>Hi</p>"
+
+
+def test_test_correction_and_retry_ask_the_api_for_them(api: Callable[[Answers], list[Any]]) -> None:
+    queued = {"run_id": "r2", "status": "queued"}
+    asked = api({("POST", "/admin/events/evt/report-runs"): queued, ("POST", "/admin/report-runs/r1/retry"): queued})
+
+    assert main(["reports", "run", "evt", "--test", "--no-wait", *API]) == 0
+    assert main(["reports", "run", "evt", "--correction", "--no-wait", *API]) == 0
+    assert main(["reports", "retry", "r1", "--no-wait", *API]) == 0
+
+    assert [body for _, _, body in asked] == [{"dry_run": False, "test_send": True},
+                                             {"dry_run": False, "correction": True}, {}]
+
+
 def test_following_a_run_shows_each_change_until_done() -> None:
     answers = iter([
         {"run_id": "r1", "status": "queued"},

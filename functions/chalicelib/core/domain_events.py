@@ -139,11 +139,16 @@ class ReportBatchDue(TypedDict):
     emails: list[str]
 
 
+class ReportRunFinished(TypedDict):
+    event_id: str
+    run_id: str
+
+
 DomainEvent = (
     EventScheduled | EventUpdated | RegistrationConfirmed | RegistrationWaitlisted | RegistrationRepeated
     | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue | PollInvitationsRequested
     | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
-    | VoteRequested | ReportRunRequested | ReportBatchDue
+    | VoteRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
 )
 
 # Each DetailType and the shape of its detail.

@@ -179,6 +179,14 @@ def report(event_id: str) -> Key:
     return {"pk": f"EVENT#{event_id}", "sk": "REPORT"}
 
 
+def report_listing(starts_at_iso: str, event_id: str) -> dict[str, str]:
+    """GSI1 attributes that list published reports by their event's start, without a Scan."""
+    return {"gsi1pk": REPORT_LISTING_PK, "gsi1sk": f"{starts_at_iso}#{event_id}"}
+
+
+REPORT_LISTING_PK = "REPORTS"
+
+
 def report_run(run_id: str) -> Key:
     """One report run: status and counters; its batches and deliveries share its partition."""
     return {"pk": f"REPORTRUN#{run_id}", "sk": "RUN"}
@@ -202,6 +210,14 @@ def report_skips_of(run_id: str) -> tuple[str, str]:
 def report_delivery(run_id: str, email: str) -> Key:
     """Marks that a run's report was (about to be) emailed to one person: never twice."""
     return {"pk": f"REPORTRUN#{run_id}", "sk": f"TO#{email}"}
+
+
+def report_run_pk(run_id: str) -> str:
+    """The partition holding a run, its batches and its deliveries (REPORT_DELIVERY_PREFIX)."""
+    return f"REPORTRUN#{run_id}"
+
+
+REPORT_DELIVERY_PREFIX = "TO#"
 
 
 def person_report(run_id: str) -> str:

@@ -9,6 +9,36 @@ from chalicelib.core.validation import Form
 from chalicelib.events.service import EVENT_FIELDS, SLIDE_POLICIES, EventInput
 
 MAX_CAPACITY = 10_000
+MAX_SPEAKERS = 30
+SPEAKER_FIELDS = {"name", "organisation", "role"}
+
+
+def read_speakers(form: Form, data: dict[str, Any]) -> list[dict[str, str]] | None:
+    """The optional `speakers` list: each `{"name", "organisation"?, "role"?}`, one line each;
+    a bad entry is named by its place (`speakers[1].name`). None when absent or wrong."""
+    raw = data.get("speakers")
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) > MAX_SPEAKERS:
+        form.error("speakers", f'Send "speakers" as a list of at most {MAX_SPEAKERS} '
+                               '{"name", "organisation", "role"} objects (organisation and role may be left out).')
+        return None
+    speakers: list[dict[str, str]] = []
+    for index, item in enumerate(raw):
+        name = f"speakers[{index}]"
+        if not isinstance(item, dict):
+            form.error(name, 'Each speaker is an object with "name" and, if you like, "organisation" and "role".')
+            continue
+        one = Form(item)
+        one.unknown(SPEAKER_FIELDS)
+        values = {"name": one.line("name", "the speaker's name", max_len=120),
+                  "organisation": one.line("organisation", "the speaker's organisation", required=False, max_len=150),
+                  "role": one.line("role", "the speaker's role", required=False, max_len=120)}
+        for field, message in one.errors.items():
+            form.error(f"{name}.{field}", message)
+        if one.ok:
+            speakers.append({field: value for field, value in values.items() if value})
+    return speakers if form.ok else None
 
 
 def _times(form: Form, zone: str | None, required: bool) -> dict[str, datetime | None]:
@@ -33,6 +63,7 @@ def read_new_event(data: dict[str, Any]) -> tuple[EventInput | None, dict[str, s
     capacity = form.integer("capacity", "the capacity", minimum=1, maximum=MAX_CAPACITY)
     description = form.paragraphs("description", "a description", max_len=5000) or ""
     policy = form.choice("slide_policy", "a slide policy", SLIDE_POLICIES, default="registered")
+    speakers = read_speakers(form, data)
     _check_order(form, times)
     if not form.ok:
         return None, form.errors
@@ -43,6 +74,7 @@ def read_new_event(data: dict[str, Any]) -> tuple[EventInput | None, dict[str, s
         title=title, number=number, starts_at=starts, ends_at=ends, timezone=zone,
         venue=venue, host=host, capacity=capacity, description=description,
         registration_closes_at=times["registration_closes_at"], slide_policy=policy,
+        speakers=tuple(speakers or ()),
     ), {}
 
 
@@ -75,6 +107,10 @@ def read_changes(data: dict[str, Any], current: dict[str, Any]) -> tuple[dict[st
             value = read()
             if value is not None:
                 changes[name] = value
+    if "speakers" in data:
+        speakers = read_speakers(form, data)
+        if speakers is not None:
+            changes["speakers"] = speakers  # an empty list clears them
     from chalicelib.core import clock
 
     merged = {

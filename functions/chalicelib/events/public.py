@@ -26,7 +26,9 @@ def show_event(event_id: str) -> Response:
     item = web.found(service.get_event(event_id), "event")
     if web.wants_json(request):
         return web.json_response(service.public_view(item))
+    from chalicelib.reports import content as reports
+
     return web.page(
         "event.html", event=item, open=service.registration_open(item), values={}, errors={},
-        form_started=form_started_stamp(),
+        form_started=form_started_stamp(), report_published=reports.is_published(event_id),
     )

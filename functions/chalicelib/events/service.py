@@ -14,7 +14,7 @@ from chalicelib.core.errors import Invalid
 
 EVENT_FIELDS = {
     "title", "number", "starts_at", "ends_at", "timezone", "venue", "host", "capacity",
-    "description", "registration_closes_at", "slide_policy",
+    "description", "registration_closes_at", "slide_policy", "speakers",
 }
 COUNTS = ("confirmed", "waitlisted", "cancelled", "attended")
 SLIDE_POLICIES = ("registered", "consented", "public")
@@ -41,6 +41,8 @@ class EventInput:
     description: str = ""
     registration_closes_at: datetime | None = None
     slide_policy: str = "registered"
+    # The panel or speakers: {"name", "organisation"?, "role"?} each, in the order given.
+    speakers: tuple[dict[str, str], ...] = ()
 
 
 def _slug(title: str) -> str:
@@ -81,6 +83,8 @@ def create_event(data: EventInput, organiser: str) -> dict[str, Any]:
         "created_by": organiser,
         **{name: 0 for name in COUNTS},
     }
+    if data.speakers:
+        item["speakers"] = list(data.speakers)
     store.put(item, condition="attribute_not_exists(pk)")
     bus.publish("EventScheduled", {"event_id": event_id, "starts_at": starts, "ends_at": item["ends_at"]})
     return item

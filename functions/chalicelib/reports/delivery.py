@@ -10,6 +10,7 @@ again. We prefer one possibly-missed report to one possibly-duplicated one.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -21,10 +22,12 @@ from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.reports import content, runs, suppression
+from chalicelib.topics import service as topics
 
 # What became of one person of a batch; the run counts each under the same name.
 SENT, SKIPPED, FAILED, WOULD_SEND = "sent", "skipped", "failed", "would_send"
 _SENDING = "sending"  # claimed, not yet confirmed
+_PREVIEW_LINK = "preview-only-link"
 # SES answers these when it is busy: the batch is retried, rather than the person given up.
 _TRY_AGAIN = {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException",
               "ServiceUnavailable", "InternalFailure", "InternalServerError"}
@@ -73,18 +76,44 @@ def _deliver(run: dict[str, Any], event: dict[str, Any], html: str, text: str, e
         return _settle_earlier_claim(mark)
     if outcome == SKIPPED:
         return SKIPPED
+    # A retry also claims the first run's mark, which must still say failed: whoever has been
+    # reached since (or is being retried by another run) is never sent to again.
+    first = keys.report_delivery(run["retry_of"], email) if run.get("retry_of") else None
+    if first is not None and not _claim_first(first, run_id):
+        _set_outcome(mark, SKIPPED)
+        return SKIPPED
     try:
         _send(run, event, html, text, email)
     except ClientError as error:
         code = str(error.response.get("Error", {}).get("Code", ""))
+        if first is not None:
+            _set_outcome(first, FAILED)
         if code in _TRY_AGAIN:
             store.delete(mark)  # nothing left: the retried batch may send
             raise
         logger.warning("report not accepted for sending", extra={"run_id": run_id, "code": code})
         _set_outcome(mark, FAILED)
         return FAILED
+    if first is not None:
+        _set_outcome(first, SENT)
     _set_outcome(mark, SENT)
     return SENT
+
+
+def _claim_first(first: keys.Key, run_id: str) -> bool:
+    try:
+        store.update(first, "SET outcome = :sending, retried_by = :run_id", condition="outcome = :failed",
+                     vals={":sending": _SENDING, ":run_id": run_id, ":failed": FAILED}, return_values="NONE")
+    except store.ConditionFailed:
+        return False
+    return True
+
+
+def delivered(run_id: str, outcome: str) -> Iterator[dict[str, Any]]:
+    """The people of a run whose delivery ended as `outcome` (sent, failed), page by page."""
+    for item in store.query(keys.report_run_pk(run_id), sk_prefix=keys.REPORT_DELIVERY_PREFIX):
+        if item.get("outcome") == outcome:
+            yield {"email": item["email"], "consent_report": True}
 
 
 def _settle_earlier_claim(mark: keys.Key) -> str:
@@ -106,23 +135,40 @@ def _set_outcome(mark: keys.Key, outcome: str) -> None:
 
 
 def _send(run: dict[str, Any], event: dict[str, Any], html: str, text: str, email: str) -> None:
+    mail.send(report_email(event, html, text, email, test=bool(run.get("test_recipient")),
+                           vote_topics=run.get("vote_topics", []), correction=bool(run.get("correction_of"))))
+
+
+def report_email(event: dict[str, Any], html: str, text: str, email: str, *, test: bool = False,
+                 vote_topics: list[dict[str, str]] | None = None, correction: bool = False,
+                 preview: bool = False) -> mail.Email:
+    """The report email exactly as `email` gets it: the run's body, the personal vote and
+    unsubscribe links, the RFC 8058 headers. A preview issues no links: its personal links
+    are placeholders that lead nowhere."""
     from markupsafe import Markup
 
-    settings = get_settings()
-    unsubscribe = suppression.unsubscribe_link(email, event["event_id"])
+    base = get_settings().public_base_url
+    if preview:
+        unsubscribe = f"{base}/u/{_PREVIEW_LINK}"
+        votes = [{"title": topic["title"], "url": f"{base}/v/{_PREVIEW_LINK}"} for topic in vote_topics or []]
+    else:
+        unsubscribe = suppression.unsubscribe_link(email, event["event_id"])
+        votes = [{"title": topic["title"],
+                  "url": topics.vote_link(topic["topic_id"], email, days=content.VOTE_LINK_DAYS)}
+                 for topic in vote_topics or []]
     title = display_title(event)
-    test = bool(run.get("test_recipient"))
-    mail.send(mail.Email(
+    prefix = "[Test] " if test else "Correction: " if correction else ""
+    return mail.Email(
         to=email,
-        subject=f"{'[Test] ' if test else ''}{title}: the summary report",
+        subject=f"{prefix}{title}: the summary report",
         template="report",
-        # The body was rendered (and escaped) once for the whole run; only the footer is personal.
+        # The body was rendered (and escaped) once for the whole run; only the links are personal.
         context={"body_html": Markup(html), "body_text": text, "title": title, "test": test,  # noqa: S704
-                 "web_url": f"{settings.public_base_url}/reports/{event['event_id']}",
+                 "correction": correction, "web_url": f"{base}/reports/{event['event_id']}", "votes": votes,
                  "unsubscribe_url": unsubscribe},
         headers={"List-Unsubscribe": f"<{unsubscribe}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    ))
+    )
 
 
 def _count(run_id: str, number: int, tally: Counter[str]) -> None:

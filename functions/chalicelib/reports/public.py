@@ -14,6 +14,16 @@ blueprint = Blueprint(__name__)
 _PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
+@blueprint.route("/reports", methods=["GET"])
+def report_archive() -> Response:
+    reports = content.published_reports()
+    if web.wants_json(blueprint.current_request):
+        return web.json_response({"reports": [
+            {"event_id": r["event"]["event_id"], "title": r["title"], "starts_at": r["event"]["starts_at"],
+             "host": r["event"].get("host"), "published_at": r["published_at"], "url": r["url"]} for r in reports]})
+    return web.page("reports/archive.html", reports=reports)
+
+
 @blueprint.route("/reports/{event_id}", methods=["GET"])
 def published_report(event_id: str) -> Response:
     from markupsafe import Markup

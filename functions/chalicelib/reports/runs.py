@@ -6,6 +6,9 @@ BATCH_SIZE people, so neither memory nor any message grows with the audience; de
 each batch and adds its counts to the run.
 
 An event has one real run (a second is refused); dry runs and test sends may be repeated.
+A correction run goes once to each person the real run reached, with the report as it is now,
+and becomes the web version. A retry run sends a finished run's report again to the people it
+failed or could not confirm, never to anyone marked sent.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from chalicelib.core import bus, clock, hashing, keys, store
-from chalicelib.core.domain_events import ReportBatchDue, ReportRunRequested
+from chalicelib.core.domain_events import ReportBatchDue, ReportRunFinished, ReportRunRequested
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
@@ -25,11 +28,22 @@ from chalicelib.reports.forms import RunRequest
 
 RUN_REQUESTED = "ReportRunRequested"
 BATCH_DUE = "ReportBatchDue"
+RUN_FINISHED = "ReportRunFinished"
 BATCH_SIZE = 50
 # A dry run names whom it skips (up to this many; the count is always whole).
 SKIPPED_SHOWN = 500
 NO_CONSENT = "did not ask for the report"
 QUEUED, BUILDING, SENDING, DONE, FAILED = "queued", "building", "sending", "done", "failed"
+
+
+class NothingToCorrect(Conflict):
+    def __init__(self) -> None:
+        super().__init__({"correction": "This event's report has not been sent yet: send it, then correct it."})
+
+
+class NotRetryable(Conflict):
+    def __init__(self, message: str) -> None:
+        super().__init__({"run": message})
 
 
 class RunRefused(Conflict):
@@ -68,7 +82,8 @@ def start_report_run(event_id: str, request: RunRequest, organiser: str,
     return run
 
 
-def open_run(event_id: str, run_id: str, request: RunRequest, organiser: str) -> dict[str, Any]:
+def open_run(event_id: str, run_id: str, request: RunRequest, organiser: str,
+             retry_of: str | None = None) -> dict[str, Any]:
     """Record a queued run; a real one also claims the event's one real run, in one step."""
     run = {
         **keys.report_run(run_id), "run_id": run_id, "event_id": event_id, "status": QUEUED,
@@ -77,8 +92,15 @@ def open_run(event_id: str, run_id: str, request: RunRequest, organiser: str) ->
         "recipients": 0, "sent": 0, "skipped": 0, "failed": 0, "would_send": 0,
         "batches": 0, "batches_done": 0, "built": False,
     }
+    if request.correction:
+        original = (content.get_report(event_id) or {}).get("real_run_id")
+        if not original:
+            raise NothingToCorrect
+        run["correction_of"] = original
+    if retry_of:
+        run["retry_of"] = retry_of
     operations = [store.put_op(run, "attribute_not_exists(pk)")]
-    if _is_real(run):
+    if _claims_event(run):
         operations.append(store.update_op(
             keys.report(event_id), "SET event_id = :event_id, real_run_id = :run_id",
             "attribute_not_exists(real_run_id)", vals={":event_id": event_id, ":run_id": run_id}))
@@ -93,6 +115,29 @@ def open_run(event_id: str, run_id: str, request: RunRequest, organiser: str) ->
     return run
 
 
+def retry_report_run(run_id: str, organiser: str, idempotency_key: str | None = None) -> dict[str, Any]:
+    """Queue a run that sends a finished run's report again to those it failed or could not
+    confirm. A retry of a retry goes back to the first run, so its marks stay the one record
+    of who has the report. Raises NotFound, or NotRetryable for a dry or unfinished run."""
+    asked = get_run(run_id)
+    if asked is None:
+        raise NotFound("report run")
+    original = get_run(str(asked.get("retry_of") or run_id)) or asked
+    if original.get("dry_run"):
+        raise NotRetryable("A dry run sent nothing, so there is nothing to retry.")
+    if original["status"] != DONE:
+        raise NotRetryable("This run has not finished; retry it once its status is done.")
+    root = original["run_id"]
+    retry_id = hashing.digest(root, "retry", idempotency_key)[:16] if idempotency_key else secrets.token_hex(8)
+    existing = get_run(retry_id)
+    if existing is not None:
+        return existing
+    run = open_run(original["event_id"], retry_id, RunRequest(False, original.get("test_recipient")),
+                   organiser, retry_of=root)
+    _announce_run(run)
+    return run
+
+
 def get_run(run_id: str) -> dict[str, Any] | None:
     return store.get(keys.report_run(run_id))
 
@@ -101,8 +146,8 @@ def run_view(run: dict[str, Any]) -> dict[str, Any]:
     """A run as organisers see it: status and counts (recipients = confirmed people considered;
     skipped = no consent or suppressed). A dry run also names who it skipped, and why."""
     view = {name: run.get(name) for name in (
-        "run_id", "event_id", "status", "dry_run", "test_recipient", "recipients", "sent", "skipped",
-        "failed", "requested_at", "requested_by", "finished_at", "reason")}
+        "run_id", "event_id", "status", "dry_run", "test_recipient", "correction_of", "retry_of", "recipients",
+        "sent", "skipped", "failed", "requested_at", "requested_by", "finished_at", "reason")}
     if run.get("dry_run"):
         view["would_send"] = run.get("would_send", 0)
         view["skipped_people"] = skipped_people(run["run_id"])
@@ -138,6 +183,11 @@ def _is_real(run: dict[str, Any]) -> bool:
     return not run.get("dry_run") and not run.get("test_recipient")
 
 
+def _claims_event(run: dict[str, Any]) -> bool:
+    """The event's one real run: not a correction or a retry of it."""
+    return _is_real(run) and not run.get("correction_of") and not run.get("retry_of")
+
+
 # --- the worker: build once, fan out in batches ------------------------------------------------------
 
 
@@ -162,9 +212,13 @@ def build_report_run(request: ReportRunRequested) -> None:
         _move(run_id, BUILDING, (QUEUED, BUILDING))
         event = events.get_event(event_id)
         if event is None:
-            _move(run_id, FAILED, (BUILDING,), reason="The event no longer exists.")
+            if _move(run_id, FAILED, (BUILDING,), reason="The event no longer exists."):
+                _announce_finished(run)
             return
-        _keep_rendered(run, *content.render_report(event))
+        if run.get("retry_of"):
+            _reuse_rendered(run)  # a retry sends what the run it retries sent
+        else:
+            _keep_rendered(run, event, *content.render_report(event))
         _move(run_id, SENDING, (BUILDING,))
     for number, people in enumerate(_chunks(_audience(run)), start=1):
         _announce_batch(run, number, people)
@@ -173,6 +227,14 @@ def build_report_run(request: ReportRunRequested) -> None:
 
 
 def _audience(run: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    from chalicelib.reports import delivery
+
+    if run.get("correction_of"):
+        yield from delivery.delivered(run["correction_of"], delivery.SENT)
+        return
+    if run.get("retry_of"):
+        yield from delivery.delivered(run["retry_of"], delivery.FAILED)
+        return
     if run.get("test_recipient"):
         # A test send goes to the organiser who asked, consent or not (never if suppressed).
         yield {"email": run["test_recipient"], "consent_report": True}
@@ -219,26 +281,49 @@ def _announce_batch(run: dict[str, Any], number: int, people: list[dict[str, Any
     store.put({**batch_key, "run_id": run_id, "number": number, "people": len(emails), "published": True})
 
 
-def _keep_rendered(run: dict[str, Any], html: str, text: str) -> None:
+def _keep_rendered(run: dict[str, Any], event: dict[str, Any], html: str, text: str) -> None:
     """Keep the run's rendered report (and publish it as the web version for a real run)."""
     event_id, run_id = run["event_id"], run["run_id"]
     body_key = content.keep_rendered(event_id, run_id, html, text)
-    store.update(keys.report_run(run_id), "SET body_key = :key", vals={":key": body_key}, return_values="NONE")
+    # The topics to vote on are chosen once per run, like the body; only the links are personal.
+    store.update(keys.report_run(run_id), "SET body_key = :key, vote_topics = :topics",
+                 vals={":key": body_key, ":topics": content.vote_topics(event_id)}, return_values="NONE")
     if _is_real(run):
-        content.publish(event_id, run_id, body_key)
+        content.publish(event_id, run_id, body_key, event["starts_at"])
+
+
+def _reuse_rendered(run: dict[str, Any]) -> None:
+    original = get_run(run["retry_of"]) or {}
+    store.update(keys.report_run(run["run_id"]), "SET body_key = :key, vote_topics = :topics",
+                 vals={":key": original["body_key"], ":topics": original.get("vote_topics", [])},
+                 return_values="NONE")
 
 
 def finish_if_complete(run_id: str) -> None:
     """Mark the run done once it is built and every announced batch is counted."""
     try:
-        store.update(keys.report_run(run_id), "SET #status = :done, finished_at = :now",
-                     condition="#status = :sending AND built = :yes AND batches_done = batches",
-                     names={"#status": "status"},
-                     vals={":done": DONE, ":sending": SENDING, ":yes": True, ":now": clock.iso(clock.now())},
-                     return_values="NONE")
+        run = store.update(keys.report_run(run_id), "SET #status = :done, finished_at = :now",
+                           condition="#status = :sending AND built = :yes AND batches_done = batches",
+                           names={"#status": "status"},
+                           vals={":done": DONE, ":sending": SENDING, ":yes": True, ":now": clock.iso(clock.now())})
     except store.ConditionFailed:
         return
     logger.info("report run done", extra={"run_id": run_id})
+    _announce_finished(run)
+
+
+def _announce_finished(run: dict[str, Any]) -> None:
+    # Only the one write that finished the run gets here: the organisers hear once.
+    bus.publish(RUN_FINISHED, ReportRunFinished(event_id=run["event_id"], run_id=run["run_id"]))
+
+
+def run_kind(run: dict[str, Any]) -> str:
+    """What sort of run it is, in a word or two: run, dry run, test send, correction, retry."""
+    if run.get("dry_run"):
+        return "dry run"
+    if run.get("test_recipient"):
+        return "test send"
+    return "correction" if run.get("correction_of") else "retry" if run.get("retry_of") else "run"
 
 
 def _move(run_id: str, status: str, allowed: tuple[str, ...], reason: str | None = None) -> bool:

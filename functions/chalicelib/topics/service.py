@@ -137,6 +137,14 @@ def send_vote_confirmation(detail: VoteRequested) -> bool:
     return True
 
 
+def vote_link(topic_id: str, email: str, *, days: int = LINK_DAYS) -> str:
+    """A personal link to vote for a listed topic, for another email to carry (the summary
+    report): its page counts the vote when its button is pressed, once per person."""
+    raw = tokens.issue_token(CONFIRM_VOTE, {"topic_id": topic_id, "email": email},
+                             ttl=timedelta(days=days), max_uses=1)
+    return _link(raw)
+
+
 def _link(raw_token: str) -> str:
     return f"{get_settings().public_base_url}/v/{raw_token}"
 

@@ -1,11 +1,16 @@
-"""`clubflow reports sections|run|status`: an event's summary report, through the organiser API.
+"""`clubflow reports sections|parts|preview|run|retry|status`: an event's summary report, through
+the organiser API.
 
 `sections` reads a Markdown file whose `## ` headings start the sections (a leading `# ` title
-line is ignored) and replaces the report's editorial sections with them. `run` starts a run
-(--dry-run counts who would get it and lists whom it would skip, and why; --test-recipient
-sends one copy) and follows it until it is done or failed, unless --no-wait; `status` shows a
-run. A real run first shows the event, whether it has happened, the report's sections and (at a
-terminal) how many would get it, and asks; without a terminal it needs --yes.
+line is ignored) and replaces the report's editorial sections with them. `parts` shows or hides
+the parts made from the event's data and sets the organisations listed. `preview` prints the
+email as it would be sent now (--html FILE keeps its HTML part). `run` starts a run (--dry-run
+counts who would get it and lists whom it would skip, and why; --test sends one copy to you,
+--test-recipient to someone else; --correction sends the report as it is now to everyone the
+sent one reached) and follows it until it is done or failed, unless --no-wait; `retry` sends a
+run's report again to those it failed; `status` shows a run. A real run or a correction first
+shows the event, whether it has happened, the report's sections and (at a terminal) how many
+would get it, and asks; without a terminal it needs --yes.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
 
 FINISHED = ("done", "failed")
+# The report's parts from the event's data, as the API names them.
+PARTS = ("thanks", "speakers", "organisations", "slides", "vote", "call_for_hosts", "previous_hosts")
 POLL_SECONDS = 2.0
 WAIT_SECONDS = 600.0
 
@@ -48,20 +55,55 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     run.add_argument("event_id", metavar="EVENT_ID")
     run.add_argument("--dry-run", action="store_true", help="count the recipients; send nothing")
     run.add_argument("--test-recipient", metavar="EMAIL", help="send one copy to EMAIL only")
-    run.add_argument("--no-wait", action="store_true", help="print the run id and return")
-    run.add_argument("--timeout", type=float, default=WAIT_SECONDS, metavar="SECONDS",
-                     help=f"stop following after this long (default {WAIT_SECONDS:.0f})")
-    run.add_argument("--json", action="store_true", help="print the final run as JSON")
+    run.add_argument("--test", action="store_true", help="send one copy to yourself (the key's organiser)")
+    run.add_argument("--correction", action="store_true",
+                     help="send the report as it is now, marked as a correction, to everyone the sent one reached")
+    _following(run)
     confirm.add_yes(run, "send")
     run.set_defaults(handler=start_run)
+
+    parts = actions.add_parser("parts", help="show or hide the report's parts; set the organisations listed",
+                               description=details)
+    parts.add_argument("event_id", metavar="EVENT_ID")
+    parts.add_argument("--show", action="append", default=[], metavar="PART", choices=PARTS,
+                       help=f"show this part ({', '.join(PARTS)}); repeat for more")
+    parts.add_argument("--hide", action="append", default=[], metavar="PART", choices=PARTS,
+                       help="hide this part; repeat for more")
+    parts.add_argument("--organisation", action="append", metavar="NAME",
+                       help="list this organisation in attendance (repeat; replaces the list)")
+    parts.add_argument("--organisations-from-registrations", action="store_true",
+                       help="list the organisations of the people who came again (drops an edited list)")
+    parts.add_argument("--min-answers", metavar="K", type=int,
+                       help="publish a poll only when at least K people answered it (5 or more)")
+    parts.set_defaults(handler=save_parts)
+
+    preview = actions.add_parser("preview", help="print the report email as it would be sent now",
+                                 description=details)
+    preview.add_argument("event_id", metavar="EVENT_ID")
+    preview.add_argument("--html", metavar="FILE", type=Path, help="also write the HTML part to FILE")
+    preview.set_defaults(handler=preview_report)
+
+    retry = actions.add_parser("retry", help="send a run's report again to those it failed",
+                               description=details)
+    retry.add_argument("run_id", metavar="RUN_ID")
+    _following(retry)
+    retry.set_defaults(handler=retry_run)
 
     status = actions.add_parser("status", help="a run's status and counts")
     status.add_argument("run_id", metavar="RUN_ID")
     status.add_argument("--json", action="store_true", help="print the API's JSON")
     status.set_defaults(handler=show_run)
 
-    for action in (sections, run, status):
+    for action in (sections, parts, preview, run, retry, status):
         add_arguments(action)
+
+
+def _following(parser: argparse.ArgumentParser) -> None:
+    """The options of a command that starts a run and follows it."""
+    parser.add_argument("--no-wait", action="store_true", help="print the run id and return")
+    parser.add_argument("--timeout", type=float, default=WAIT_SECONDS, metavar="SECONDS",
+                        help=f"stop following after this long (default {WAIT_SECONDS:.0f})")
+    parser.add_argument("--json", action="store_true", help="print the final run as JSON")
 
 
 def split_sections(markdown: str) -> list[dict[str, str]]:
@@ -115,14 +157,28 @@ def start_run(args: argparse.Namespace) -> int:
     body: dict[str, Any] = {"dry_run": args.dry_run}
     if args.test_recipient:
         body["test_recipient"] = args.test_recipient
+    if args.test:
+        body["test_send"] = True
+    if args.correction:
+        body["correction"] = True
     api = Api(args)
     # A dry run sends nothing and a test goes to one chosen address: only a real run asks.
-    if not args.dry_run and not args.test_recipient and not confirm.confirmed(
+    if not args.dry_run and not args.test_recipient and not args.test and not confirm.confirmed(
             send_plan(api, args), "Send the report to everyone listed?", yes=args.yes,
             refusal="a report run emails everyone who consented and cannot be undone"):
         print("Nothing sent.", file=sys.stderr)
         return 1
     started: dict[str, Any] = api.call("POST", f"/admin/events/{args.event_id}/report-runs", body)
+    return _follow(api, args, started)
+
+
+def retry_run(args: argparse.Namespace) -> int:
+    api = Api(args)
+    started: dict[str, Any] = api.call("POST", f"/admin/report-runs/{args.run_id}/retry", {})
+    return _follow(api, args, started)
+
+
+def _follow(api: Api, args: argparse.Namespace, started: dict[str, Any]) -> int:
     run_id = started["run_id"]
     # stdout holds the run id (or the JSON) alone, for scripts; progress goes to stderr.
     if not args.json:
@@ -173,6 +229,44 @@ def send_plan(api: Api, args: argparse.Namespace) -> list[str]:
     return lines
 
 
+def save_parts(args: argparse.Namespace) -> int:
+    both = set(args.show) & set(args.hide)
+    if both:
+        raise CommandError(f"--show and --hide both name {', '.join(sorted(both))}; choose one")
+    if args.organisation and args.organisations_from_registrations:
+        raise CommandError("give --organisation or --organisations-from-registrations, not both")
+    api = Api(args)
+    report: dict[str, Any] = api.call("GET", f"/admin/events/{args.event_id}/report")
+    # PUT replaces the sections: send back the ones there are, with the changes.
+    body: dict[str, Any] = {"sections": report.get("sections", [])}
+    show = {**{part: True for part in args.show}, **{part: False for part in args.hide}}
+    if show:
+        body["show"] = show
+    if args.organisation:
+        body["organisations"] = args.organisation
+    if args.organisations_from_registrations:
+        body["organisations"] = None
+    if args.min_answers is not None:
+        body["min_answers"] = args.min_answers
+    saved: dict[str, Any] = api.call("PUT", f"/admin/events/{args.event_id}/report", body)
+    shown = [part for part, on in saved.get("show", {}).items() if on]
+    hidden = [part for part, on in saved.get("show", {}).items() if not on]
+    print(f"Shown: {', '.join(shown) or 'none'}. Hidden: {', '.join(hidden) or 'none'}.")
+    print(f"Organisations{' (edited)' if saved.get('organisations_edited') else ''}: "
+          f"{', '.join(saved.get('organisations', [])) or 'none'}.")
+    print(f"Polls are published from {saved.get('min_answers')} answers.")
+    return 0
+
+
+def preview_report(args: argparse.Namespace) -> int:
+    preview: dict[str, Any] = Api(args).call("GET", f"/admin/events/{args.event_id}/report/preview")
+    print(f"To: {preview['to']}\nSubject: {preview['subject']}\n\n{preview['text']}")
+    if args.html:
+        args.html.write_text(preview["html"], encoding="utf-8")
+        print(f"HTML part written to {args.html}", file=sys.stderr)
+    return 0
+
+
 def follow_run(fetch: Callable[[], dict[str, Any]], *, timeout: float, out: IO[str] | None,
                interval: float = POLL_SECONDS, sleep: Callable[[float], None] = time.sleep,
                clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
@@ -198,7 +292,8 @@ def follow_run(fetch: Callable[[], dict[str, Any]], *, timeout: float, out: IO[s
 def run_line(run: dict[str, Any]) -> str:
     """A run's progress in one line: status, then sent, skipped and failed of the recipients."""
     kind = ("dry run" if run.get("dry_run")
-            else f"test send to {run['test_recipient']}" if run.get("test_recipient") else "run")
+            else f"test send to {run['test_recipient']}" if run.get("test_recipient")
+            else "correction" if run.get("correction_of") else "retry" if run.get("retry_of") else "run")
     line = f"{kind} {run.get('run_id', '')}: {run.get('status')}"
     if run.get("recipients") is not None:
         line += f"; {run['recipients']} recipients"
