@@ -399,13 +399,17 @@ def test_preview_prints_the_text_and_keeps_the_html(
 
 def test_test_correction_and_retry_ask_the_api_for_them(api: Callable[[Answers], list[Any]]) -> None:
     queued = {"run_id": "r2", "status": "queued"}
-    asked = api({("POST", "/admin/events/evt/report-runs"): queued, ("POST", "/admin/report-runs/r1/retry"): queued})
+    event = {"event_id": "evt", "title": "T", "timezone": "UTC",
+             "starts_at": "2020-01-01T10:00:00+00:00", "ends_at": "2020-01-01T12:00:00+00:00"}
+    asked = api({("POST", "/admin/events/evt/report-runs"): queued, ("POST", "/admin/report-runs/r1/retry"): queued,
+                 ("GET", "/admin/events/evt"): event, ("GET", "/admin/events/evt/report"): {"sections": []}})
 
+    # A correction reaches everyone again, so it shows its plan and needs --yes without a terminal.
     assert main(["reports", "run", "evt", "--test", "--no-wait", *API]) == 0
-    assert main(["reports", "run", "evt", "--correction", "--no-wait", *API]) == 0
+    assert main(["reports", "run", "evt", "--correction", "--no-wait", "--yes", *API]) == 0
     assert main(["reports", "retry", "r1", "--no-wait", *API]) == 0
 
-    assert [body for _, _, body in asked] == [{"dry_run": False, "test_send": True},
+    assert [body for method, _, body in asked if method == "POST"] == [{"dry_run": False, "test_send": True},
                                              {"dry_run": False, "correction": True}, {}]
 
 

@@ -52,6 +52,7 @@ KINDS: dict[str, Kind] = {
     "topic_confirm": Kind(),
     "vote_confirm": Kind(),
     "poll_invitation": Kind(),
+    "report_run_finished": Kind(),  # to the organisers: a run's counts
     # Written by the organisers for everyone who consented: a mailing, not an automatic notice.
     "report": Kind(automatic=False, answerable=True, mailing="reports"),
 }
