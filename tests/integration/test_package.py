@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from clubflow import package
+from clubflow import package, transform
 from clubflow.package import Package
 
 MAX_AUTHORIZER_CACHE_SECONDS = 60
@@ -75,6 +75,74 @@ def test_template_passes_cfn_lint(built: Package) -> None:
     problems = lint_file(built.template)
 
     assert not problems, "\n".join(str(problem) for problem in problems)
+
+
+def test_the_cloudformation_sam_makes_of_it_passes_cfn_lint(template: dict[str, Any], tmp_path: Path) -> None:
+    # What CloudFormation really creates: SAM's stage, mappings and permissions, stacks/ merged in.
+    cloudformation = transform.to_cloudformation(template)
+
+    problems = transform.lint(cloudformation, tmp_path / "cloudformation.json")
+
+    assert problems == []
+    assert "AWS::ApiGateway::Stage" in {spec["Type"] for spec in cloudformation["Resources"].values()}
+
+
+def test_people_s_data_outlives_the_stack(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    for name in ("Table", "SlidesBucket", "ReportsBucket"):
+        assert resources[name].get("DeletionPolicy") == "Retain", f"deleting the stack would delete {name}"
+        assert resources[name].get("UpdateReplacePolicy") == "Retain", f"a replacement would delete {name}"
+    table = resources["Table"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    slides = resources["SlidesBucket"]["Properties"]
+    assert slides["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert slides["LifecycleConfiguration"]["Rules"][0]["NoncurrentVersionExpiration"]["NoncurrentDays"] >= 30
+
+
+def test_every_rule_target_keeps_what_it_cannot_deliver(template: dict[str, Any]) -> None:
+    queues = resources_of(template, "AWS::SQS::Queue")
+    rules = resources_of(template, "AWS::Events::Rule")
+    assert rules
+    for name, rule in rules.items():
+        for target in rule["Properties"]["Targets"]:
+            dead_letter = target.get("DeadLetterConfig", {}).get("Arn", {}).get("Fn::GetAtt", [None])[0]
+            assert dead_letter in queues, f"{name}'s target {target['Id']} drops events it cannot deliver"
+            allowed = [statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+                       for _, statement in statements(template)
+                       if statement.get("Resource") == {"Fn::GetAtt": [dead_letter, "Arn"]}
+                       and statement.get("Principal") == {"Service": "events.amazonaws.com"}]
+            assert any({"Fn::GetAtt": [name, "Arn"]} in as_list(sources) for sources in allowed), (
+                f"{dead_letter}'s queue policy does not let {name} dead-letter into it"
+            )
+
+
+def test_schedules_live_in_the_stack_s_group_and_only_this_account_may_use_the_role(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    assert resources["ScheduleGroup"]["Type"] == "AWS::Scheduler::ScheduleGroup"
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["SCHEDULER_GROUP"] == {"Ref": "ScheduleGroup"}
+    for holder, statement in statements(template):
+        if any(str(action).startswith("scheduler:") for action in as_list(statement["Action"])):
+            assert "${ScheduleGroup}" in statement["Resource"]["Fn::Sub"], f"{holder} reaches other groups"
+    (trust,) = resources["SchedulerRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_every_alarm_notifies_the_alarm_topic_and_an_email_can_subscribe(template: dict[str, Any]) -> None:
+    alarms = resources_of(template, "AWS::CloudWatch::Alarm")
+    metrics = {(alarm["Properties"]["Namespace"], alarm["Properties"]["MetricName"]) for alarm in alarms.values()}
+
+    for name, alarm in alarms.items():
+        assert alarm["Properties"].get("AlarmActions") == [{"Ref": "AlarmTopic"}], f"{name} notifies nobody"
+    assert {("AWS/ApiGateway", "5XXError"), ("AWS/ApiGateway", "Latency"), ("AWS/SES", "Reputation.BounceRate"),
+            ("AWS/SES", "Reputation.ComplaintRate")} <= metrics
+    dead_letter_queues = {alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+                          for alarm in alarms.values() if alarm["Properties"]["Namespace"] == "AWS/SQS"}
+    assert {name for name in resources_of(template, "AWS::SQS::Queue") if "DeadLetter" in name} == dead_letter_queues
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
 
 
 def test_zip_holds_the_app_and_its_templates(zip_names: set[str]) -> None:
@@ -247,6 +315,9 @@ def test_every_queue_has_a_dead_letter_queue(template: dict[str, Any]) -> None:
                     for rule in resources_of(template, "AWS::Events::Rule").values()
                     for target in rule["Properties"].get("Targets", [])
                     if isinstance(target["Arn"], dict) and "Fn::GetAtt" in target["Arn"]}
+    target_dead_letters = {target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+                           for rule in resources_of(template, "AWS::Events::Rule").values()
+                           for target in rule["Properties"].get("Targets", [])}
     working = (consumed | delivered_to) & set(queues)
     for name in sorted(working):
         redrive = queues[name].get("Properties", {}).get("RedrivePolicy")
@@ -254,7 +325,7 @@ def test_every_queue_has_a_dead_letter_queue(template: dict[str, Any]) -> None:
         assert redrive["deadLetterTargetArn"]["Fn::GetAtt"][0] in queues, name
     dead_letter = {queues[name]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"][
         "Fn::GetAtt"][0] for name in working}
-    idle = set(queues) - working - dead_letter
+    idle = set(queues) - working - dead_letter - target_dead_letters
     assert not idle, f"queues neither read, delivered to, nor a dead-letter queue: {sorted(idle)}"
 
 
