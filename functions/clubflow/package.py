@@ -13,6 +13,7 @@ from __future__ import annotations
 import compileall
 import fcntl
 import hashlib
+import json
 import os
 import py_compile
 import re
@@ -21,7 +22,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,10 +79,15 @@ def default_out_dir(stage: str) -> Path:
     return REPO_ROOT / "build" / stage
 
 
-def build(out_dir: Path, stage: str = "dev") -> Package:
-    """Write DIR/sam.yaml and DIR/deployment.zip for `stage`, checked for deployability."""
+def build(out_dir: Path, stage: str = "dev", settings: Mapping[str, str] | None = None) -> Package:
+    """Write DIR/sam.yaml and DIR/deployment.zip for `stage`, checked for deployability.
+
+    `settings` override the stage's environment variables of functions/.chalice/config.json.
+    """
     if stage not in STAGES:
         raise CommandError(f"unknown stage {stage!r}: choose one of {', '.join(STAGES)}")
+    settings = dict(settings or {})
+    refuse_placeholders(stage, settings)
     for required in (PROJECT_DIR / "app.py", PROJECT_DIR / ".chalice" / "config.json",
                      MERGE_TEMPLATE, TEMPLATES_DIR):
         if not required.exists():
@@ -96,6 +102,7 @@ def build(out_dir: Path, stage: str = "dev") -> Package:
         dependencies = _dependencies(PROJECT_DIR / "requirements.txt")
         project = WORK_DIR / "project"
         templates = _stage_project(project, dependencies)
+        _set_stage_settings(project / ".chalice" / "config.json", stage, settings)
         _run_chalice(project, stage, out_dir)
         _prune_siblings(project / ".chalice" / "deployments", keep=None)
 
@@ -309,6 +316,37 @@ def _placeholder_warnings(template: Path, stage: str) -> tuple[str, ...]:
         return ()
     return (f"{', '.join(unset)} still hold example.com placeholders: set them for stage "
             f"{stage} in functions/.chalice/config.json before deploying",)
+
+
+def stage_settings(stage: str, settings: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment variables config.json gives every function of `stage`, with `settings` over them."""
+    config = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())
+    return {**config.get("environment_variables", {}),
+            **config.get("stages", {}).get(stage, {}).get("environment_variables", {}),
+            **(settings or {})}
+
+
+def refuse_placeholders(stage: str, settings: Mapping[str, str] | None = None) -> None:
+    """Production must not send from, or link to, example.com: fail before building."""
+    if stage != "prod":
+        return
+    unset = sorted(name for name, value in stage_settings(stage, settings).items() if "example.com" in value)
+    if unset:
+        raise CommandError(
+            f"{', '.join(unset)} still hold example.com placeholders: set them under "
+            f"stages.{stage}.environment_variables in functions/.chalice/config.json "
+            "(or give --set NAME=VALUE) before packaging for production"
+        )
+
+
+def _set_stage_settings(config_file: Path, stage: str, settings: Mapping[str, str]) -> None:
+    # The staged copy only: the checkout's config.json stays as it is.
+    if not settings:
+        return
+    config = json.loads(config_file.read_text())
+    stage_config = config.setdefault("stages", {}).setdefault(stage, {})
+    stage_config.setdefault("environment_variables", {}).update(settings)
+    config_file.write_text(json.dumps(config, indent=2))
 
 
 def summary(package: Package) -> str:

@@ -20,15 +20,21 @@ from typing import Any
 import pytest
 
 from clubflow import package, transform
+from clubflow.cli import CommandError
 from clubflow.package import Package
 
 MAX_AUTHORIZER_CACHE_SECONDS = 60
 TOOLING = {"moto", "pytest", "_pytest", "playwright", "clubflow", "tests", "cfnlint"}
 
 
+# What a deployer puts in config.json for production (the checkout holds example.com placeholders).
+PROD_SETTINGS = {"PUBLIC_BASE_URL": "https://club.clubflow.test", "MAIL_FROM": "Club <club@club.clubflow.test>"}
+
+
 @pytest.fixture(scope="module", params=package.STAGES)
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Package:
-    return package.build(tmp_path_factory.mktemp("package") / request.param, stage=request.param)
+    settings = PROD_SETTINGS if request.param == "prod" else {}
+    return package.build(tmp_path_factory.mktemp("package") / request.param, stage=request.param, settings=settings)
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +149,42 @@ def test_every_alarm_notifies_the_alarm_topic_and_an_email_can_subscribe(templat
     subscription = template["Resources"]["AlarmEmailSubscription"]
     assert subscription["Condition"] == "HasAlarmEmail"
     assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+def test_production_is_not_packaged_with_placeholder_settings(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"MAIL_FROM, PUBLIC_BASE_URL still hold example\.com placeholders"):
+        package.build(tmp_path / "prod", stage="prod")
+    with pytest.raises(CommandError, match=r"^MAIL_FROM still"):
+        package.build(tmp_path / "prod", stage="prod", settings={"PUBLIC_BASE_URL": "https://club.clubflow.test"})
+    assert not (tmp_path / "prod" / "sam.yaml").exists()
+
+
+def test_given_settings_reach_every_function(built: Package, template: dict[str, Any]) -> None:
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        if built.stage == "prod":
+            assert {key: variables[key] for key in PROD_SETTINGS} == PROD_SETTINGS, name
+    assert (built.stage == "prod") is not bool(built.warnings)
+
+
+def test_the_mail_domain_gets_an_identity_with_dkim_and_its_dns_records_are_listed(
+    template: dict[str, Any],
+) -> None:
+    identity = template["Resources"]["MailIdentity"]
+    assert identity["Condition"] == "HasMailDomain"
+    props = identity["Properties"]
+    assert props["EmailIdentity"] == {"Ref": "MailDomain"}
+    assert props["DkimAttributes"] == {"SigningEnabled": True}
+    assert props["MailFromAttributes"]["MailFromDomain"] == {"Fn::Sub": "bounce.${MailDomain}"}
+    assert props["ConfigurationSetAttributes"] == {"ConfigurationSetName": {"Ref": "MailConfigurationSet"}}
+    records = [str(output["Value"]["Fn::Sub"]) for name, output in template["Outputs"].items()
+               if name.startswith("Mail")]
+    kinds = sorted(record.split()[0] for record in records)
+    assert kinds == ["CNAME", "CNAME", "CNAME", "MX", "TXT", "TXT"]
+    assert any("v=spf1 include:amazonses.com" in record for record in records)
+    assert any(record.startswith("TXT _dmarc.${MailDomain}") for record in records)
+    for name in ("DkimDNSTokenName", "DkimDNSTokenValue"):
+        assert all(any(f"MailIdentity.{name}{i}" in record for record in records) for i in (1, 2, 3))
 
 
 def test_zip_holds_the_app_and_its_templates(zip_names: set[str]) -> None:
