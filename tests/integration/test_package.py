@@ -390,6 +390,40 @@ def test_api_gateway_answers_unknown_paths_404_in_the_app_error_shape(template: 
     assert "StatusCode" not in responses["DEFAULT_4XX"]
 
 
+def test_the_api_stage_is_regional_throttled_logged_without_tokens_and_behind_a_rate_limiting_acl(
+    template: dict[str, Any],
+) -> None:
+    api = template["Resources"]["RestAPI"]["Properties"]
+    assert api["EndpointConfiguration"] == "REGIONAL"
+    (settings,) = api["MethodSettings"]
+    assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+    assert settings["ThrottlingRateLimit"] == {"Ref": "ApiRateLimit"}
+    assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiBurstLimit"}
+    access_log = json.loads(api["AccessLogSetting"]["Format"])
+    assert access_log["resource"] == "$context.resourcePath"
+    # Emailed links carry their token in the path: nothing may log the path itself.
+    assert not any("$context.path" in value for value in access_log.values())
+    rules = template["Resources"]["ApiWebAcl"]["Properties"]["Rules"]
+    (rate,) = [rule["Statement"]["RateBasedStatement"] for rule in rules if "RateBasedStatement" in rule["Statement"]]
+    assert rate["AggregateKeyType"] == "IP"
+    association = template["Resources"]["ApiWebAclAssociation"]["Properties"]
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
+    assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in association["ResourceArn"]["Fn::Sub"]
+
+
+def test_a_custom_domain_is_optional_and_maps_to_the_stage(template: dict[str, Any], tmp_path: Path) -> None:
+    resources = template["Resources"]
+    assert resources["ApiDomain"]["Condition"] == resources["ApiDomainMapping"]["Condition"] == "HasApiDomain"
+    assert resources["ApiDomain"]["Properties"]["RegionalCertificateArn"] == {"Ref": "ApiCertificateArn"}
+    assert resources["ApiDomainMapping"]["Properties"]["Stage"] == {"Ref": "RestAPI.Stage"}
+    # With every optional parameter given, SAM still makes a lint-clean stack.
+    given = {"ApiDomainName": "club.clubflow.test", "MailDomain": "club.clubflow.test",
+             "AlarmEmail": "ops@clubflow.test",
+             "ApiCertificateArn": "arn:aws:acm:eu-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000"}
+    cloudformation = transform.to_cloudformation(template, given)
+    assert transform.lint(cloudformation, tmp_path / "cloudformation.json") == []
+
+
 def test_sam_deploy_config_env_deploys_what_package_writes(built: Package) -> None:
     config = tomllib.loads((package.REPO_ROOT / "samconfig.toml").read_text())
     deploy = config[built.stage]["deploy"]["parameters"]
