@@ -34,6 +34,8 @@ os.environ.update(
     TABLE_NAME="unset-until-a-test-deploys",
     MAIL_FROM="CofEe Club <club@example.com>",
     PUBLIC_BASE_URL="http://testserver",
+    # moto has no SES GetAccount: the account's send rate as a raised production quota.
+    MAIL_SEND_RATE="1000",
 )
 
 

@@ -424,6 +424,17 @@ def test_a_custom_domain_is_optional_and_maps_to_the_stage(template: dict[str, A
     assert transform.lint(cloudformation, tmp_path / "cloudformation.json") == []
 
 
+def test_the_report_senders_are_capped_and_each_knows_its_share_of_the_send_rate(template: dict[str, Any]) -> None:
+    function = template["Resources"]["SendReports"]["Properties"]
+    ((_, event),) = sqs_events({"Properties": function})
+
+    assert event["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "ReportSenders"}}
+    assert function["Environment"]["Variables"]["MAIL_SENDERS"] == {"Ref": "ReportSenders"}
+    granted = {action for holder, statement in statements(template) if holder == "SendReportsRole"
+               for action in as_list(statement["Action"])}
+    assert "ses:GetAccount" in granted
+
+
 def test_sam_deploy_config_env_deploys_what_package_writes(built: Package) -> None:
     config = tomllib.loads((package.REPO_ROOT / "samconfig.toml").read_text())
     deploy = config[built.stage]["deploy"]["parameters"]
