@@ -320,7 +320,7 @@ def test_every_function_role_has_its_policies_from_the_merge_template(
         # Chalice names the baseline from functions/.chalice after the role; stacks/ replaces it.
         assert f"{role}Policy" not in policy_names, (
             f"{name}'s role {role} still holds only the baseline policy: give it "
-            f"`{role}: Properties: Policies: [*function-access, ...]` in stacks/app.yaml"
+            f"`{role}: Properties: Policies:` in stacks/app.yaml, with what it calls"
         )
         actions = {action for holder, statement in statements(template) if holder == role
                    for action in as_list(statement["Action"])}
