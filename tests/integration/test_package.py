@@ -221,9 +221,13 @@ def _run_as_lambda(built: Package, tmp_path: Path, probe: str) -> subprocess.Com
         source = Path(spec.origin)
         source = source.parent if source.name == "__init__.py" else source
         (runtime / source.name).symlink_to(source)
-    # -I -S: no site-packages, no PYTHONPATH; only the zip and the runtime's SDK, as in Lambda.
+    # The runtime's own Python (the zip's wheels and bytecode are for it), with -I -S: no
+    # site-packages, no PYTHONPATH; only the zip and the runtime's SDK, as in Lambda.
+    interpreter = package.runtime_python(built.runtime)
+    if interpreter is None:
+        pytest.skip(f"no {built.runtime} on this machine to run the zip with")
     return subprocess.run(
-        [sys.executable, "-I", "-S", "-c", "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; " + probe,
+        [interpreter, "-I", "-S", "-c", "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; " + probe,
          str(unpacked), str(runtime)],
         capture_output=True, text=True, timeout=60, check=False,
         env={"AWS_DEFAULT_REGION": "eu-west-2", "POWERTOOLS_TRACE_DISABLED": "true"},
@@ -433,6 +437,24 @@ def test_the_report_senders_are_capped_and_each_knows_its_share_of_the_send_rate
     granted = {action for holder, statement in statements(template) if holder == "SendReportsRole"
                for action in as_list(statement["Action"])}
     assert "ses:GetAccount" in granted
+
+
+def test_every_function_runs_the_pinned_runtime_with_wheels_for_it(
+    built: Package, template: dict[str, Any], zip_names: set[str],
+) -> None:
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        assert function["Properties"]["Runtime"] == package.DEFAULT_RUNTIME == built.runtime, name
+        assert function["Properties"]["Architectures"] == [package.DEFAULT_ARCHITECTURE], name
+    with zipfile.ZipFile(built.zip_path) as bundle:
+        tags = {line.split(": ", 1)[1] for name in zip_names if name.endswith(".dist-info/WHEEL")
+                for line in bundle.read(name).decode().splitlines() if line.startswith("Tag: ")}
+    python = "cp" + package.DEFAULT_RUNTIME.removeprefix("python").replace(".", "")
+    native = {tag for tag in tags if not tag.endswith("-none-any")}
+    assert native, "expected some native wheels (markupsafe, wrapt)"
+    for tag in native:
+        interpreter, abi, platform_tag = tag.split("-")
+        assert interpreter in (python, "cp38", "cp39") and platform_tag.endswith("x86_64"), tag
+        assert abi in (python, "abi3", "none"), tag
 
 
 def test_sam_deploy_config_env_deploys_what_package_writes(built: Package) -> None:
