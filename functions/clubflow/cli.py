@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "clubflow.commands.polls",
     "clubflow.commands.reports",
     "clubflow.commands.slides",
+    "clubflow.commands.smoke",
 )
 
 
