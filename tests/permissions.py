@@ -29,9 +29,11 @@ API_FUNCTION = "APIHandler"
 # Granted to every function for what Lambda itself does on its behalf (not calls in our code).
 PLATFORM = frozenset({"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments",
                       "xray:PutTelemetryRecords"})
-# What Lambda's event source mapping calls on a consumer's own queue, with the consumer's role.
+# What Lambda's event source mapping calls on a function's queue or stream, with the function's role.
 QUEUE_READING = frozenset({"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
                            "sqs:GetQueueAttributes"})
+STREAM_READING = frozenset({"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+                            "dynamodb:ListStreams"})
 # Calls the functions make that moto cannot answer, so no test makes them: (function, action) -> why.
 NOT_EMULATED = {
     ("SendReports", "ses:GetAccount"): "the account's send rate (core/pacing.py); moto has no SES GetAccount",
@@ -70,25 +72,28 @@ def actions_of(service: str, operation: str, params: dict[str, Any]) -> set[str]
 class Function:
     name: str  # the template's resource name (APIHandler, SendReports, ...)
     role: str  # its role's resource name in stacks/app.yaml
-    consumer: bool
+    reading: frozenset[str] = frozenset()  # what its event source mapping calls for it
 
 
 @cache
 def functions() -> dict[tuple[str, str], Function]:
     """(module, function) of each deployed handler -> the function, from the Chalice app."""
-    from chalice.app import SQSEventConfig
+    from chalice.app import DynamoDBEventConfig, SQSEventConfig
     from chalice.utils import to_cfn_resource_name
 
     from app import app
 
     found: dict[tuple[str, str], Function] = {}
-    handlers = [(source.handler_string, source.name, isinstance(source, SQSEventConfig))
+    handlers = [(source.handler_string, source.name,
+                 QUEUE_READING if isinstance(source, SQSEventConfig)
+                 else STREAM_READING if isinstance(source, DynamoDBEventConfig) else frozenset())
                 for source in app.event_sources]
-    handlers += [(auth.handler_string, auth.name, False) for auth in app.builtin_auth_handlers]
-    for handler, name, consumer in handlers:
+    handlers += [(other.handler_string, other.name, frozenset())
+                 for other in (*app.builtin_auth_handlers, *app.pure_lambda_functions)]
+    for handler, name, reading in handlers:
         module, _, function = handler.rpartition(".")
         resource = to_cfn_resource_name(name)
-        found[(module, function)] = Function(resource, f"{resource}Role", consumer)
+        found[(module, function)] = Function(resource, f"{resource}Role", reading)
     return found
 
 
@@ -101,7 +106,7 @@ def current_function() -> Function | None:
         if key in handlers:
             return handlers[key]
         if key == ("chalice.app", "__call__") and type(frame.f_locals.get("self")).__name__ == "Chalice":
-            return Function(API_FUNCTION, "ApiHandlerRole", consumer=False)
+            return Function(API_FUNCTION, "ApiHandlerRole")
         frame = frame.f_back  # type: ignore[assignment]
     return None
 
@@ -155,8 +160,8 @@ RAN: set[str] = set()  # the test files that ran a test in this process
 def unused(used: dict[str, set[str]]) -> list[str]:
     """Each action a function's role grants that the function never called, as what to remove."""
     problems = []
-    for function in {*functions().values(), Function(API_FUNCTION, "ApiHandlerRole", consumer=False)}:
-        exempt = PLATFORM | (QUEUE_READING if function.consumer else frozenset()) | {
+    for function in {*functions().values(), Function(API_FUNCTION, "ApiHandlerRole")}:
+        exempt = PLATFORM | function.reading | {
             action for (name, action) in NOT_EMULATED if name == function.name}
         for action in sorted(granted().get(function.role, frozenset()) - exempt - used.get(function.name, set())):
             problems.append(f"{function.role} grants {action}, which {function.name} never called in the "
