@@ -88,8 +88,8 @@ def functions() -> dict[tuple[str, str], Function]:
                  QUEUE_READING if isinstance(source, SQSEventConfig)
                  else STREAM_READING if isinstance(source, DynamoDBEventConfig) else frozenset())
                 for source in app.event_sources]
-    handlers += [(other.handler_string, other.name, frozenset())
-                 for other in (*app.builtin_auth_handlers, *app.pure_lambda_functions)]
+    handlers += [(auth.handler_string, auth.name, frozenset()) for auth in app.builtin_auth_handlers]
+    handlers += [(plain.handler_string, plain.name, frozenset()) for plain in app.pure_lambda_functions]
     for handler, name, reading in handlers:
         module, _, function = handler.rpartition(".")
         resource = to_cfn_resource_name(name)
