@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.core import aws
 from chalicelib.core.observability import logger
@@ -116,7 +116,7 @@ def account_rate() -> float:
     try:
         quota = aws.sesv2().get_account()["SendQuota"]
         return float(quota["MaxSendRate"])
-    except (ClientError, KeyError) as error:
+    except (BotoCoreError, ClientError, KeyError) as error:
         logger.error("could not read the account's SES send rate; sending at the sandbox rate",
                      extra={"error": str(error)})
         return FALLBACK_RATE
