@@ -34,6 +34,8 @@ os.environ.update(
     TABLE_NAME="unset-until-a-test-deploys",
     MAIL_FROM="CofEe Club <club@example.com>",
     PUBLIC_BASE_URL="http://testserver",
+    # moto has no SES GetAccount: the account's send rate as a raised production quota.
+    MAIL_SEND_RATE="1000",
 )
 
 
@@ -162,22 +164,39 @@ class AwsCalls:
 
 
 @pytest.fixture(autouse=True)
-def aws_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsCalls]:
-    """Record AWS calls; fail any test whose code path ran a DynamoDB Scan."""
+def aws_calls(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[AwsCalls]:
+    """Record AWS calls; fail any test whose code path ran a DynamoDB Scan, or made a call its
+    function's role does not allow (tests/permissions.py)."""
     from botocore.client import BaseClient
+    from botocore.signers import RequestSigner
+
+    from tests import permissions
 
     recorder = AwsCalls()
     original = BaseClient._make_api_call  # type: ignore[attr-defined]  # private: not in botocore's stubs
+    presign = RequestSigner.generate_presigned_url
 
     def recording(self: Any, operation_name: str, api_params: Any) -> Any:
-        recorder.calls.append((self.meta.service_model.service_name, operation_name))
+        service = self.meta.service_model.service_name
+        recorder.calls.append((service, operation_name))
+        permissions.TRACE.note(service, operation_name, api_params or {})
         if operation_name == "PutEvents":
             recorder.published.extend(api_params.get("Entries", []))
         return original(self, operation_name, api_params)
 
+    def presigning(self: Any, request_dict: Any, operation_name: str, *args: Any, **kwargs: Any) -> Any:
+        # Whoever uses a presigned URL acts with the signer's permissions.
+        permissions.TRACE.note(self.signing_name, operation_name, {})
+        return presign(self, request_dict, operation_name, *args, **kwargs)
+
     monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    monkeypatch.setattr(RequestSigner, "generate_presigned_url", presigning)
+    missing_before = len(permissions.TRACE.missing)
     yield recorder
+    permissions.RAN.add(request.node.path.relative_to(REPO).as_posix())
     assert "Scan" not in recorder.of("dynamodb"), "a DynamoDB Scan ran; query an index instead"
+    missing = permissions.TRACE.missing[missing_before:]
+    assert not missing, "\n".join(dict.fromkeys(missing))
     for entry in recorder.published:
         check_domain_event(entry)
 
@@ -189,3 +208,37 @@ def check_domain_event(entry: dict[str, Any]) -> None:
     schema_file = EVENTS_DIR / "schemas" / f"{entry['DetailType']}.json"
     assert schema_file.exists(), f"no JSON Schema for domain event {entry['DetailType']}: add {schema_file}"
     jsonschema.validate(json.loads(entry["Detail"]), json.loads(schema_file.read_text()))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # One folder per run, where each process leaves what its functions called (tests/permissions.py).
+    if not hasattr(config, "workerinput"):
+        import tempfile
+
+        os.environ["CLUBFLOW_PERMISSION_TRACE"] = tempfile.mkdtemp(prefix="clubflow-permissions-")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After every integration test file ran and passed: fail on an action a role grants that its
+    function never called."""
+    from tests import permissions
+
+    directory = permissions.trace_dir()
+    if directory is None:
+        return
+    worker = getattr(session.config, "workerinput", {}).get("workerid")
+    permissions.save(directory, worker or "controller", permissions.RAN)
+    if worker:
+        return
+    used, ran = permissions.load(directory)
+    if exitstatus != 0 or not permissions.every_integration_file_ran(ran):
+        return
+    problems = permissions.unused(used)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    assert reporter is not None
+    for problem in problems:
+        reporter.write_line(f"permission trace: {problem}", red=True)
+    reporter.write_line(f"permission trace: {len(used)} functions, {sum(map(len, used.values()))} actions called, "
+                        f"0 missing, {len(problems)} unused")
+    if problems:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -56,6 +56,10 @@ class Api:
         """A GET answered with text (such as a CSV export) rather than JSON."""
         return self._send("GET", path, None, accept="*/*").text
 
+    def page(self, path: str) -> requests.Response:
+        """A GET of one of the site's pages, as a browser asks for it."""
+        return self._send("GET", path, None, accept="text/html")
+
     def _send(self, method: str, path: str, body: Any, accept: str) -> requests.Response:
         try:
             response = requests.request(

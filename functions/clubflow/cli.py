@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "clubflow.commands.attendance",
     "clubflow.commands.dev",
+    "clubflow.commands.dlq",
     "clubflow.commands.events",
     "clubflow.commands.nominations",
     "clubflow.commands.openapi",
@@ -24,6 +25,7 @@ COMMAND_MODULES = (
     "clubflow.commands.polls",
     "clubflow.commands.reports",
     "clubflow.commands.slides",
+    "clubflow.commands.smoke",
 )
 
 

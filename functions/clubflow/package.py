@@ -10,11 +10,10 @@ seconds without running pip again.
 
 from __future__ import annotations
 
-import compileall
 import fcntl
 import hashlib
+import json
 import os
-import py_compile
 import re
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,8 +49,12 @@ RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "urllib3", "python-dateut
 FORBIDDEN_TOP_LEVEL = frozenset({
     "clubflow", "tests", "moto", "pytest", "_pytest", "playwright", "cfnlint", "mypy", "ruff",
 })
-# Lambda's Python runtimes run on x86_64 Amazon Linux; manylinux2014 wheels load there.
-LAMBDA_PLATFORM = "manylinux2014_x86_64"
+# What the functions run on, whatever Python packages them: wheels are fetched for it, and every
+# function's Runtime and Architectures are set to it. manylinux2014 wheels load on Amazon Linux.
+RUNTIMES = ("python3.12", "python3.13")
+ARCHITECTURES = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+DEFAULT_RUNTIME = "python3.12"
+DEFAULT_ARCHITECTURE = "x86_64"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Package:
     functions: tuple[Function, ...]
     seconds: float
     warnings: tuple[str, ...]
+    runtime: str = DEFAULT_RUNTIME
+    architecture: str = DEFAULT_ARCHITECTURE
 
 
 def default_out_dir(stage: str) -> Path:
@@ -79,10 +84,20 @@ def default_out_dir(stage: str) -> Path:
     return REPO_ROOT / "build" / stage
 
 
-def build(out_dir: Path, stage: str = "dev") -> Package:
-    """Write DIR/sam.yaml and DIR/deployment.zip for `stage`, checked for deployability."""
+def build(out_dir: Path, stage: str = "dev", settings: Mapping[str, str] | None = None,
+          runtime: str = DEFAULT_RUNTIME, architecture: str = DEFAULT_ARCHITECTURE) -> Package:
+    """Write DIR/sam.yaml and DIR/deployment.zip for `stage`, checked for deployability.
+
+    `settings` override the stage's environment variables of functions/.chalice/config.json;
+    `runtime` and `architecture` are what Lambda runs the functions on.
+    """
     if stage not in STAGES:
         raise CommandError(f"unknown stage {stage!r}: choose one of {', '.join(STAGES)}")
+    if runtime not in RUNTIMES or architecture not in ARCHITECTURES:
+        raise CommandError(f"choose a runtime of {', '.join(RUNTIMES)} and an architecture of "
+                           f"{', '.join(ARCHITECTURES)} (got {runtime} {architecture})")
+    settings = dict(settings or {})
+    refuse_placeholders(stage, settings)
     for required in (PROJECT_DIR / "app.py", PROJECT_DIR / ".chalice" / "config.json",
                      MERGE_TEMPLATE, TEMPLATES_DIR):
         if not required.exists():
@@ -94,9 +109,10 @@ def build(out_dir: Path, stage: str = "dev") -> Package:
         (out_dir / stale).unlink(missing_ok=True)
 
     with _exclusive(WORK_DIR / ".lock"):
-        dependencies = _dependencies(PROJECT_DIR / "requirements.txt")
+        dependencies = _dependencies(PROJECT_DIR / "requirements.txt", runtime, architecture)
         project = WORK_DIR / "project"
-        templates = _stage_project(project, dependencies)
+        templates = _stage_project(project, dependencies, runtime)
+        _set_stage_settings(project / ".chalice" / "config.json", stage, settings)
         _run_chalice(project, stage, out_dir)
         _prune_siblings(project / ".chalice" / "deployments", keep=None)
 
@@ -105,6 +121,7 @@ def build(out_dir: Path, stage: str = "dev") -> Package:
     if template is None or not zip_path.exists():
         raise CommandError(f"chalice package wrote no template or zip into {out_dir}")
     check_zip(zip_path, templates)
+    pin_runtime(template, runtime, architecture)
     functions = _functions(template)
     return Package(
         stage=stage,
@@ -113,7 +130,9 @@ def build(out_dir: Path, stage: str = "dev") -> Package:
         zip_bytes=zip_path.stat().st_size,
         functions=functions,
         seconds=time.monotonic() - started,
-        warnings=_placeholder_warnings(template, stage),
+        warnings=_placeholder_warnings(template, stage) + _bytecode_warning(runtime),
+        runtime=runtime,
+        architecture=architecture,
     )
 
 
@@ -134,7 +153,7 @@ def check_zip(zip_path: Path, templates: list[str]) -> None:
         raise CommandError(f"{zip_path} is not deployable: " + "; ".join(problems))
 
 
-def _compile_templates(chalicelib: Path) -> None:
+def _compile_templates(chalicelib: Path, runtime: str) -> None:
     """Compile the bundled templates into chalicelib/compiled_templates, and those to bytecode:
     a cold function then imports the page it answers with instead of parsing its template.
     Generated here from the templates being bundled, never committed, so never behind them."""
@@ -142,7 +161,7 @@ def _compile_templates(chalicelib: Path) -> None:
 
     compiled = chalicelib / render.COMPILED_DIR_NAME
     render.compile_templates(chalicelib / "templates", compiled)
-    _compile(compiled)
+    _compile(compiled, runtime)
 
 
 def _stale_compiled_templates(zip_path: Path) -> list[str]:
@@ -183,11 +202,13 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _dependencies(requirements: Path) -> Path:
-    """requirements.txt installed for Lambda's platform, minus what the runtime provides."""
-    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+def _dependencies(requirements: Path, runtime: str, architecture: str) -> Path:
+    """requirements.txt installed for the Lambda runtime's platform, minus what the runtime provides."""
+    python = runtime.removeprefix("python")
+    platform = ARCHITECTURES[architecture]
+    compiled = runtime_python(runtime) is not None
     key = hashlib.sha256(
-        requirements.read_bytes() + f"{python} {LAMBDA_PLATFORM}".encode()
+        requirements.read_bytes() + f"{python} {platform} {compiled}".encode()
     ).hexdigest()[:16]
     target = WORK_DIR / "dependencies" / key
     if target.is_dir():
@@ -196,7 +217,7 @@ def _dependencies(requirements: Path) -> Path:
     shutil.rmtree(partial, ignore_errors=True)
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--target", str(partial),
-        "--platform", LAMBDA_PLATFORM, "--implementation", "cp", "--python-version", python,
+        "--platform", platform, "--implementation", "cp", "--python-version", python,
         "--only-binary=:all:", "--requirement", str(requirements),
     ]
     result = subprocess.run(command, env=_tool_env(), capture_output=True, text=True, check=False)
@@ -205,13 +226,13 @@ def _dependencies(requirements: Path) -> Path:
                            + "\n  ".join((result.stderr or result.stdout).strip().splitlines()[-15:]))
     _drop_runtime_provided(partial)
     shutil.rmtree(partial / "bin", ignore_errors=True)
-    _compile(partial)
+    _compile(partial, runtime)
     partial.rename(target)
     _prune_siblings(target.parent, keep=target)
     return target
 
 
-def _stage_project(project: Path, dependencies: Path) -> list[str]:
+def _stage_project(project: Path, dependencies: Path, runtime: str) -> list[str]:
     """Lay out the Chalice project to package; return the templates it bundles."""
     chalice_dir = project / ".chalice"
     for entry in project.iterdir() if project.exists() else ():
@@ -231,25 +252,60 @@ def _stage_project(project: Path, dependencies: Path) -> list[str]:
     shutil.copy2(PROJECT_DIR / "app.py", project / "app.py")
     shutil.copytree(PROJECT_DIR / "chalicelib", project / "chalicelib",
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "templates"))
-    _compile(project / "chalicelib")
+    _compile(project / "chalicelib", runtime)
     bundled_templates = project / "chalicelib" / "templates"
     shutil.copytree(TEMPLATES_DIR, bundled_templates, ignore=shutil.ignore_patterns(".*"))
-    _compile_templates(project / "chalicelib")
+    _compile_templates(project / "chalicelib", runtime)
     # No requirements.txt here: Chalice bundles vendor/ as is instead of running pip.
     (project / "vendor").symlink_to(dependencies, target_is_directory=True)
     return sorted(path.relative_to(bundled_templates).as_posix()
                   for path in bundled_templates.rglob("*") if path.is_file())
 
 
-def _compile(directory: Path) -> None:
+def _compile(directory: Path, runtime: str) -> None:
     # Lambda cannot write bytecode to /var/task, so without these every cold start compiles.
-    # Hash-based and unchecked: valid whatever timestamps the zip gives the sources.
-    compiled = compileall.compile_dir(
-        directory, quiet=2, workers=0,
-        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-    )
-    if not compiled:
-        raise CommandError(f"some Python files in {directory} do not compile")
+    # Hash-based and unchecked: valid whatever timestamps the zip gives the sources. Bytecode is
+    # per Python version: compiled by the runtime's Python, found on PATH, or by this one if it is.
+    interpreter = runtime_python(runtime)
+    if interpreter is None:
+        return
+    command = [interpreter, "-m", "compileall", "-q", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
+               str(directory)]
+    if subprocess.run(command, capture_output=True, check=False).returncode != 0:
+        raise CommandError(f"some Python files in {directory} do not compile with {runtime}")
+
+
+def runtime_python(runtime: str) -> str | None:
+    """An interpreter of the runtime's Python version on this machine, if there is one."""
+    if runtime == f"python{sys.version_info.major}.{sys.version_info.minor}":
+        return sys.executable
+    version = runtime.removeprefix("python")
+    pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/{runtime}"))  # where pyenv keeps them
+    for found in (shutil.which(runtime), *map(str, pyenv)):
+        if found and subprocess.run([found, "-c", "pass"], capture_output=True, check=False).returncode == 0:
+            return found
+    return None
+
+
+def _bytecode_warning(runtime: str) -> tuple[str, ...]:
+    if runtime_python(runtime) is not None:
+        return ()
+    return (f"no {runtime} on this machine: the zip holds sources only, so each cold start compiles them "
+            f"(install {runtime} and package again to ship bytecode)",)
+
+
+def pin_runtime(template: Path, runtime: str, architecture: str) -> None:
+    """Set every function's Runtime and Architectures (Chalice writes the packaging Python's)."""
+    loaded = load_template(template)
+    for spec in loaded["Resources"].values():
+        if spec.get("Type") == "AWS::Serverless::Function":
+            spec["Properties"]["Runtime"] = runtime
+            spec["Properties"]["Architectures"] = [architecture]
+    with template.open("w") as handle:
+        if template.suffix == ".json":
+            json.dump(loaded, handle, indent=2)
+        else:
+            yaml.safe_dump(loaded, handle, sort_keys=False, width=1000)
 
 
 def _tool_env() -> dict[str, str]:
@@ -339,6 +395,37 @@ def _placeholder_warnings(template: Path, stage: str) -> tuple[str, ...]:
             f"{stage} in functions/.chalice/config.json before deploying",)
 
 
+def stage_settings(stage: str, settings: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment variables config.json gives every function of `stage`, with `settings` over them."""
+    config = json.loads((PROJECT_DIR / ".chalice" / "config.json").read_text())
+    return {**config.get("environment_variables", {}),
+            **config.get("stages", {}).get(stage, {}).get("environment_variables", {}),
+            **(settings or {})}
+
+
+def refuse_placeholders(stage: str, settings: Mapping[str, str] | None = None) -> None:
+    """Production must not send from, or link to, example.com: fail before building."""
+    if stage != "prod":
+        return
+    unset = sorted(name for name, value in stage_settings(stage, settings).items() if "example.com" in value)
+    if unset:
+        raise CommandError(
+            f"{', '.join(unset)} still hold example.com placeholders: set them under "
+            f"stages.{stage}.environment_variables in functions/.chalice/config.json "
+            "(or give --set NAME=VALUE) before packaging for production"
+        )
+
+
+def _set_stage_settings(config_file: Path, stage: str, settings: Mapping[str, str]) -> None:
+    # The staged copy only: the checkout's config.json stays as it is.
+    if not settings:
+        return
+    config = json.loads(config_file.read_text())
+    stage_config = config.setdefault("stages", {}).setdefault(stage, {})
+    stage_config.setdefault("environment_variables", {}).update(settings)
+    config_file.write_text(json.dumps(config, indent=2))
+
+
 def summary(package: Package) -> str:
     lines = [
         f"template  {package.template}",
@@ -349,6 +436,7 @@ def summary(package: Package) -> str:
         queues = f"  <- {', '.join(function.queues)}" if function.queues else ""
         lines.append(f"  {function.name:<24} {function.handler}  "
                      f"{function.memory_mb} MB, {function.timeout_s} s{queues}")
+    lines.append(f"runtime   {package.runtime} on {package.architecture}")
     lines += [f"warning   {warning}" for warning in package.warnings]
     lines.append(f"built in {package.seconds:.1f} s")
     return "\n".join(lines)

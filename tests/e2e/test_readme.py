@@ -4,7 +4,7 @@ Placeholders, as the README writes them:
 - `EVENT_ID`, `POLL_ID`, `RUN_ID`, `FILE_ID`: the id printed (first line of output) by the README
   command before it that creates one (`events create`, `polls add`, `reports run`, `slides upload`).
 - `NOMINATION_ID`: a host nomination this test sends first; `KEY_ID_OR_EMAIL`: the organiser the
-  README adds (`organisers add alex@example.com`).
+  README adds (`organisers add alex@example.com`); `API_URL`, `ORGANISER_KEY`: the stack's.
 - `deck.pdf`, `came.csv`, `report.md`: small files this test writes in the stack's folder.
 - `a | b ARGS` runs `clubflow GROUP a` and `clubflow GROUP b ARGS`; `[--opt value]` runs without
   and with the option.
@@ -28,6 +28,8 @@ CREATES = {("events", "create"): "EVENT_ID", ("polls", "add"): "POLL_ID",
            ("reports", "run"): "RUN_ID", ("slides", "upload"): "FILE_ID"}
 WRITES_INTO_REPO = {"openapi", "package"}
 PACKAGE_SECONDS = 300
+PROD_SETTINGS = ["--set", "PUBLIC_BASE_URL=https://club.clubflow.test",
+                 "--set", "MAIL_FROM=Club <club@club.clubflow.test>"]
 _BLOCK = re.compile(r"^```(?:sh|bash|console)?\n(.*?)^```", re.S | re.M)
 _OPTIONAL = re.compile(r"\s*\[([^\]]+)\]")
 
@@ -88,7 +90,8 @@ def test_every_clubflow_command_in_the_readme_works(local_stack: LocalStack, tmp
         "city": "Leeds", "venue": "Hall 1", "capacity": 40})
     assert nominated.status_code == 202, nominated.text
     nominations = local_stack.admin("GET", "/admin/nominations?status=received").json()["nominations"]
-    ids = {"NOMINATION_ID": nominations[-1]["nomination_id"], "KEY_ID_OR_EMAIL": "alex@example.com"}
+    ids = {"NOMINATION_ID": nominations[-1]["nomination_id"], "KEY_ID_OR_EMAIL": "alex@example.com",
+           "API_URL": local_stack.url, "ORGANISER_KEY": local_stack.key}
 
     commands = [command for block in code_blocks(README.read_text()) for command in clubflow_commands(block)]
     assert len(commands) > 20, "the README's clubflow examples were not found"
@@ -99,6 +102,8 @@ def test_every_clubflow_command_in_the_readme_works(local_stack: LocalStack, tmp
             continue  # an AWS account's CloudFormation stack: not here
         if args[0] in WRITES_INTO_REPO:
             args += ["--out", str(tmp_path / (args[0] + (".json" if args[0] == "openapi" else "")))]
+        if args[:3] == ["package", "--stage", "prod"]:
+            args += PROD_SETTINGS  # what the README's deploy steps have you put in config.json first
         shown = shlex.join(["clubflow", *args])
         if shown in ran:
             continue

@@ -83,7 +83,8 @@ def test_the_next_test_finds_the_stack_as_deployed_and_empty(
     assert sorted(sqs.list_queues()["QueueUrls"]) == sorted(deployed.queue_urls.values())
     scheduler = boto3.client("scheduler")
     assert scheduler.list_schedules()["Schedules"] == []
-    assert [g["Name"] for g in scheduler.list_schedule_groups()["ScheduleGroups"]] == ["default"]
+    groups = [g["Name"] for g in scheduler.list_schedule_groups()["ScheduleGroups"]]
+    assert sorted(groups) == sorted(["default", env["SCHEDULER_GROUP"]])
     assert outbox.messages() == []
     sesv2 = boto3.client("sesv2")
     assert [i["IdentityName"] for i in sesv2.list_email_identities()["EmailIdentities"]] == ["example.com"]

@@ -67,6 +67,26 @@ def test_the_front_door_goes_to_the_events(client: Any) -> None:
     assert response.headers["Location"] == "http://testserver/events"
 
 
+def test_a_created_resource_s_location_is_absolute_with_the_stage_prefix(
+        client: Any, organiser_key: str, monkeypatch: Any) -> None:
+    # Given the API reached on its execute-api address, whose paths start with the stage
+    from chalicelib.core import settings
+
+    stage_url = "https://abc123.execute-api.eu-west-2.amazonaws.com/prod"
+    monkeypatch.setenv("PUBLIC_BASE_URL", stage_url)
+    settings.reset()
+    headers = {"Authorization": f"Bearer {organiser_key}", "Content-Type": "application/json"}
+    body = {"title": "Located", "starts_at": "2030-03-09T10:00:00+00:00", "ends_at": "2030-03-09T16:00:00+00:00",
+            "timezone": "Europe/London", "venue": "London", "host": "Ofgem", "capacity": 10}
+
+    # When an organiser creates an event
+    response = client.http.post("/admin/events", headers=headers, body=json.dumps(body))
+
+    # Then its Location is the full URL, stage included (a bare path would drop /prod)
+    assert response.status_code == 201
+    assert response.headers["Location"] == f"{stage_url}/admin/events/{response.json_body['event']['event_id']}"
+
+
 def test_the_browser_icon_is_served_not_refused(client: Any) -> None:
     response = client.http.get("/favicon.ico", headers={"Accept": "image/avif,image/webp,image/*,*/*;q=0.8"})
     assert response.status_code == 200

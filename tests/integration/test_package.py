@@ -19,16 +19,22 @@ from typing import Any
 
 import pytest
 
-from clubflow import package
+from clubflow import package, transform
+from clubflow.cli import CommandError
 from clubflow.package import Package
 
 MAX_AUTHORIZER_CACHE_SECONDS = 60
 TOOLING = {"moto", "pytest", "_pytest", "playwright", "clubflow", "tests", "cfnlint"}
 
 
+# What a deployer puts in config.json for production (the checkout holds example.com placeholders).
+PROD_SETTINGS = {"PUBLIC_BASE_URL": "https://club.clubflow.test", "MAIL_FROM": "Club <club@club.clubflow.test>"}
+
+
 @pytest.fixture(scope="module", params=package.STAGES)
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Package:
-    return package.build(tmp_path_factory.mktemp("package") / request.param, stage=request.param)
+    settings = PROD_SETTINGS if request.param == "prod" else {}
+    return package.build(tmp_path_factory.mktemp("package") / request.param, stage=request.param, settings=settings)
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +83,110 @@ def test_template_passes_cfn_lint(built: Package) -> None:
     assert not problems, "\n".join(str(problem) for problem in problems)
 
 
+def test_the_cloudformation_sam_makes_of_it_passes_cfn_lint(template: dict[str, Any], tmp_path: Path) -> None:
+    # What CloudFormation really creates: SAM's stage, mappings and permissions, stacks/ merged in.
+    cloudformation = transform.to_cloudformation(template)
+
+    problems = transform.lint(cloudformation, tmp_path / "cloudformation.json")
+
+    assert problems == []
+    assert "AWS::ApiGateway::Stage" in {spec["Type"] for spec in cloudformation["Resources"].values()}
+
+
+def test_people_s_data_outlives_the_stack(template: dict[str, Any]) -> None:
+    resources = template["Resources"]
+    for name in ("Table", "SlidesBucket", "ReportsBucket"):
+        assert resources[name].get("DeletionPolicy") == "Retain", f"deleting the stack would delete {name}"
+        assert resources[name].get("UpdateReplacePolicy") == "Retain", f"a replacement would delete {name}"
+    table = resources["Table"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    slides = resources["SlidesBucket"]["Properties"]
+    assert slides["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert slides["LifecycleConfiguration"]["Rules"][0]["NoncurrentVersionExpiration"]["NoncurrentDays"] >= 30
+
+
+def test_every_rule_target_keeps_what_it_cannot_deliver(template: dict[str, Any]) -> None:
+    queues = resources_of(template, "AWS::SQS::Queue")
+    rules = resources_of(template, "AWS::Events::Rule")
+    assert rules
+    for name, rule in rules.items():
+        for target in rule["Properties"]["Targets"]:
+            dead_letter = target.get("DeadLetterConfig", {}).get("Arn", {}).get("Fn::GetAtt", [None])[0]
+            assert dead_letter in queues, f"{name}'s target {target['Id']} drops events it cannot deliver"
+            allowed = [statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+                       for _, statement in statements(template)
+                       if statement.get("Resource") == {"Fn::GetAtt": [dead_letter, "Arn"]}
+                       and statement.get("Principal") == {"Service": "events.amazonaws.com"}]
+            assert any({"Fn::GetAtt": [name, "Arn"]} in as_list(sources) for sources in allowed), (
+                f"{dead_letter}'s queue policy does not let {name} dead-letter into it"
+            )
+
+
+def test_schedules_live_in_the_stack_s_group_and_only_this_account_may_use_the_role(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    assert resources["ScheduleGroup"]["Type"] == "AWS::Scheduler::ScheduleGroup"
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["SCHEDULER_GROUP"] == {"Ref": "ScheduleGroup"}
+    for holder, statement in statements(template):
+        if any(str(action).startswith("scheduler:") for action in as_list(statement["Action"])):
+            assert "${ScheduleGroup}" in statement["Resource"]["Fn::Sub"], f"{holder} reaches other groups"
+    (trust,) = resources["SchedulerRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_every_alarm_notifies_the_alarm_topic_and_an_email_can_subscribe(template: dict[str, Any]) -> None:
+    alarms = resources_of(template, "AWS::CloudWatch::Alarm")
+    metrics = {(alarm["Properties"]["Namespace"], alarm["Properties"]["MetricName"]) for alarm in alarms.values()}
+
+    for name, alarm in alarms.items():
+        assert alarm["Properties"].get("AlarmActions") == [{"Ref": "AlarmTopic"}], f"{name} notifies nobody"
+    assert {("AWS/ApiGateway", "5XXError"), ("AWS/ApiGateway", "Latency"), ("AWS/SES", "Reputation.BounceRate"),
+            ("AWS/SES", "Reputation.ComplaintRate")} <= metrics
+    dead_letter_queues = {alarm["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+                          for alarm in alarms.values() if alarm["Properties"]["Namespace"] == "AWS/SQS"}
+    assert {name for name in resources_of(template, "AWS::SQS::Queue") if "DeadLetter" in name} == dead_letter_queues
+    subscription = template["Resources"]["AlarmEmailSubscription"]
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Endpoint"] == {"Ref": "AlarmEmail"}
+
+
+def test_production_is_not_packaged_with_placeholder_settings(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"MAIL_FROM, PUBLIC_BASE_URL still hold example\.com placeholders"):
+        package.build(tmp_path / "prod", stage="prod")
+    with pytest.raises(CommandError, match=r"^MAIL_FROM still"):
+        package.build(tmp_path / "prod", stage="prod", settings={"PUBLIC_BASE_URL": "https://club.clubflow.test"})
+    assert not (tmp_path / "prod" / "sam.yaml").exists()
+
+
+def test_given_settings_reach_every_function(built: Package, template: dict[str, Any]) -> None:
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        if built.stage == "prod":
+            assert {key: variables[key] for key in PROD_SETTINGS} == PROD_SETTINGS, name
+    assert (built.stage == "prod") is not bool(built.warnings)
+
+
+def test_the_mail_domain_gets_an_identity_with_dkim_and_its_dns_records_are_listed(
+    template: dict[str, Any],
+) -> None:
+    identity = template["Resources"]["MailIdentity"]
+    assert identity["Condition"] == "HasMailDomain"
+    props = identity["Properties"]
+    assert props["EmailIdentity"] == {"Ref": "MailDomain"}
+    assert props["DkimAttributes"] == {"SigningEnabled": True}
+    assert props["MailFromAttributes"]["MailFromDomain"] == {"Fn::Sub": "bounce.${MailDomain}"}
+    assert props["ConfigurationSetAttributes"] == {"ConfigurationSetName": {"Ref": "MailConfigurationSet"}}
+    records = [str(output["Value"]["Fn::Sub"]) for name, output in template["Outputs"].items()
+               if name.startswith("Mail")]
+    kinds = sorted(record.split()[0] for record in records)
+    assert kinds == ["CNAME", "CNAME", "CNAME", "MX", "TXT", "TXT"]
+    assert any("v=spf1 include:amazonses.com" in record for record in records)
+    assert any(record.startswith("TXT _dmarc.${MailDomain}") for record in records)
+    for name in ("DkimDNSTokenName", "DkimDNSTokenValue"):
+        assert all(any(f"MailIdentity.{name}{i}" in record for record in records) for i in (1, 2, 3))
+
+
 def test_zip_holds_the_app_and_its_templates(zip_names: set[str]) -> None:
     assert {"app.py", "chalicelib/__init__.py", "chalicelib/templates/pages/event.html"} <= zip_names
     assert any(name.startswith("jinja2/") for name in zip_names)
@@ -111,9 +221,13 @@ def _run_as_lambda(built: Package, tmp_path: Path, probe: str) -> subprocess.Com
         source = Path(spec.origin)
         source = source.parent if source.name == "__init__.py" else source
         (runtime / source.name).symlink_to(source)
-    # -I -S: no site-packages, no PYTHONPATH; only the zip and the runtime's SDK, as in Lambda.
+    # The runtime's own Python (the zip's wheels and bytecode are for it), with -I -S: no
+    # site-packages, no PYTHONPATH; only the zip and the runtime's SDK, as in Lambda.
+    interpreter = package.runtime_python(built.runtime)
+    if interpreter is None:
+        pytest.skip(f"no {built.runtime} on this machine to run the zip with")
     return subprocess.run(
-        [sys.executable, "-I", "-S", "-c", "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; " + probe,
+        [interpreter, "-I", "-S", "-c", "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; " + probe,
          str(unpacked), str(runtime)],
         capture_output=True, text=True, timeout=60, check=False,
         env={"AWS_DEFAULT_REGION": "eu-west-2", "POWERTOOLS_TRACE_DISABLED": "true"},
@@ -238,7 +352,7 @@ def test_every_function_role_has_its_policies_from_the_merge_template(
         # Chalice names the baseline from functions/.chalice after the role; stacks/ replaces it.
         assert f"{role}Policy" not in policy_names, (
             f"{name}'s role {role} still holds only the baseline policy: give it "
-            f"`{role}: Properties: Policies: [*function-access, ...]` in stacks/app.yaml"
+            f"`{role}: Properties: Policies:` in stacks/app.yaml, with what it calls"
         )
         actions = {action for holder, statement in statements(template) if holder == role
                    for action in as_list(statement["Action"])}
@@ -275,6 +389,9 @@ def test_every_queue_has_a_dead_letter_queue(template: dict[str, Any]) -> None:
                     for rule in resources_of(template, "AWS::Events::Rule").values()
                     for target in rule["Properties"].get("Targets", [])
                     if isinstance(target["Arn"], dict) and "Fn::GetAtt" in target["Arn"]}
+    target_dead_letters = {target["DeadLetterConfig"]["Arn"]["Fn::GetAtt"][0]
+                           for rule in resources_of(template, "AWS::Events::Rule").values()
+                           for target in rule["Properties"].get("Targets", [])}
     working = (consumed | delivered_to) & set(queues)
     for name in sorted(working):
         redrive = queues[name].get("Properties", {}).get("RedrivePolicy")
@@ -282,7 +399,7 @@ def test_every_queue_has_a_dead_letter_queue(template: dict[str, Any]) -> None:
         assert redrive["deadLetterTargetArn"]["Fn::GetAtt"][0] in queues, name
     dead_letter = {queues[name]["Properties"]["RedrivePolicy"]["deadLetterTargetArn"][
         "Fn::GetAtt"][0] for name in working}
-    idle = set(queues) - working - dead_letter
+    idle = set(queues) - working - dead_letter - target_dead_letters
     assert not idle, f"queues neither read, delivered to, nor a dead-letter queue: {sorted(idle)}"
 
 
@@ -303,6 +420,69 @@ def test_api_gateway_answers_unknown_paths_404_in_the_app_error_shape(template: 
         assert set(responses[kind]["ResponseTemplates"]) == {"application/json", "text/html"}, kind
     # The 401 and 403 of the organiser routes keep their status (no StatusCode override).
     assert "StatusCode" not in responses["DEFAULT_4XX"]
+
+
+def test_the_api_stage_is_regional_throttled_logged_without_tokens_and_behind_a_rate_limiting_acl(
+    template: dict[str, Any],
+) -> None:
+    api = template["Resources"]["RestAPI"]["Properties"]
+    assert api["EndpointConfiguration"] == "REGIONAL"
+    (settings,) = api["MethodSettings"]
+    assert (settings["ResourcePath"], settings["HttpMethod"]) == ("/*", "*")
+    assert settings["ThrottlingRateLimit"] == {"Ref": "ApiRateLimit"}
+    assert settings["ThrottlingBurstLimit"] == {"Ref": "ApiBurstLimit"}
+    access_log = json.loads(api["AccessLogSetting"]["Format"])
+    assert access_log["resource"] == "$context.resourcePath"
+    # Emailed links carry their token in the path: nothing may log the path itself.
+    assert not any("$context.path" in value for value in access_log.values())
+    rules = template["Resources"]["ApiWebAcl"]["Properties"]["Rules"]
+    (rate,) = [rule["Statement"]["RateBasedStatement"] for rule in rules if "RateBasedStatement" in rule["Statement"]]
+    assert rate["AggregateKeyType"] == "IP"
+    association = template["Resources"]["ApiWebAclAssociation"]["Properties"]
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
+    assert "/restapis/${RestAPI}/stages/${RestAPI.Stage}" in association["ResourceArn"]["Fn::Sub"]
+
+
+def test_a_custom_domain_is_optional_and_maps_to_the_stage(template: dict[str, Any], tmp_path: Path) -> None:
+    resources = template["Resources"]
+    assert resources["ApiDomain"]["Condition"] == resources["ApiDomainMapping"]["Condition"] == "HasApiDomain"
+    assert resources["ApiDomain"]["Properties"]["RegionalCertificateArn"] == {"Ref": "ApiCertificateArn"}
+    assert resources["ApiDomainMapping"]["Properties"]["Stage"] == {"Ref": "RestAPI.Stage"}
+    # With every optional parameter given, SAM still makes a lint-clean stack.
+    given = {"ApiDomainName": "club.clubflow.test", "MailDomain": "club.clubflow.test",
+             "AlarmEmail": "ops@clubflow.test",
+             "ApiCertificateArn": "arn:aws:acm:eu-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000000"}
+    cloudformation = transform.to_cloudformation(template, given)
+    assert transform.lint(cloudformation, tmp_path / "cloudformation.json") == []
+
+
+def test_the_report_senders_are_capped_and_each_knows_its_share_of_the_send_rate(template: dict[str, Any]) -> None:
+    function = template["Resources"]["SendReports"]["Properties"]
+    ((_, event),) = sqs_events({"Properties": function})
+
+    assert event["ScalingConfig"] == {"MaximumConcurrency": {"Ref": "ReportSenders"}}
+    assert function["Environment"]["Variables"]["MAIL_SENDERS"] == {"Ref": "ReportSenders"}
+    granted = {action for holder, statement in statements(template) if holder == "SendReportsRole"
+               for action in as_list(statement["Action"])}
+    assert "ses:GetAccount" in granted
+
+
+def test_every_function_runs_the_pinned_runtime_with_wheels_for_it(
+    built: Package, template: dict[str, Any], zip_names: set[str],
+) -> None:
+    for name, function in resources_of(template, "AWS::Serverless::Function").items():
+        assert function["Properties"]["Runtime"] == package.DEFAULT_RUNTIME == built.runtime, name
+        assert function["Properties"]["Architectures"] == [package.DEFAULT_ARCHITECTURE], name
+    with zipfile.ZipFile(built.zip_path) as bundle:
+        tags = {line.split(": ", 1)[1] for name in zip_names if name.endswith(".dist-info/WHEEL")
+                for line in bundle.read(name).decode().splitlines() if line.startswith("Tag: ")}
+    python = "cp" + package.DEFAULT_RUNTIME.removeprefix("python").replace(".", "")
+    native = {tag for tag in tags if not tag.endswith("-none-any")}
+    assert native, "expected some native wheels (markupsafe, wrapt)"
+    for tag in native:
+        interpreter, abi, platform_tag = tag.split("-")
+        assert interpreter in (python, "cp38", "cp39") and platform_tag.endswith("x86_64"), tag
+        assert abi in (python, "abi3", "none"), tag
 
 
 def test_sam_deploy_config_env_deploys_what_package_writes(built: Package) -> None:

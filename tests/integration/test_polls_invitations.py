@@ -4,6 +4,7 @@ organiser asks; nobody is emailed twice, however often it is asked or delivered.
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +33,8 @@ def event_id(client: Any, organiser_key: str) -> str:
 
 
 def _schedule(event_id: str) -> dict[str, Any]:
-    return dict(boto3.client("scheduler").get_schedule(Name=f"poll-invitations-{event_id}", GroupName="default"))
+    return dict(boto3.client("scheduler").get_schedule(Name=f"poll-invitations-{event_id}",
+                                                       GroupName=os.environ["SCHEDULER_GROUP"]))
 
 
 def _requests(aws_calls: Any) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,8 @@ STARTS = "2030-03-09T10:00:00+00:00"
 
 
 def _schedule(deployed: Any, event_id: str) -> dict[str, Any]:
-    return dict(boto3.client("scheduler").get_schedule(Name=f"reminders-{event_id}", GroupName="default"))
+    return dict(boto3.client("scheduler").get_schedule(Name=f"reminders-{event_id}",
+                                                       GroupName=deployed.environment["SCHEDULER_GROUP"]))
 
 
 def _reminders(outbox: Any, email: str) -> list[dict[str, Any]]:
@@ -42,6 +44,9 @@ def test_a_new_event_gets_a_reminder_schedule_a_day_before(
     assert target["Arn"] == deployed.environment["BUS_ARN"]
     assert target["RoleArn"] == deployed.environment["SCHEDULER_ROLE_ARN"]
     assert target["EventBridgeParameters"] == {"DetailType": "RemindersDue", "Source": "clubflow"}
+    # in the stack's own group, and kept in a dead-letter queue if the bus cannot take it
+    assert os.environ["SCHEDULER_GROUP"] == deployed.environment["SCHEDULER_GROUP"] != "default"
+    assert target["DeadLetterConfig"] == {"Arn": deployed.environment["SCHEDULE_DEAD_LETTER_ARN"]}
 
 
 def test_moving_the_event_moves_its_reminder(deployed: Any, client: Any, organiser_key: str, pump: Any) -> None:

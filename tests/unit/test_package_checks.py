@@ -112,7 +112,7 @@ def test_chalice_failure_becomes_one_clear_error(
     monkeypatch.setattr(package, "WORK_DIR", tmp_path / "work")
     dependencies = tmp_path / "dependencies"
     dependencies.mkdir()
-    monkeypatch.setattr(package, "_dependencies", lambda requirements: dependencies)
+    monkeypatch.setattr(package, "_dependencies", lambda requirements, runtime, architecture: dependencies)
     calls: list[list[str]] = []
 
     def failing_chalice(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -125,19 +125,21 @@ def test_chalice_failure_becomes_one_clear_error(
     monkeypatch.setattr(package.subprocess, "run", failing_chalice)
 
     with pytest.raises(CommandError) as failed:
-        package.build(tmp_path / "out", stage="prod")
+        package.build(tmp_path / "out", stage="prod", settings={
+            "PUBLIC_BASE_URL": "https://club.clubflow.test", "MAIL_FROM": "Club <club@club.clubflow.test>"})
 
     assert "chalice package failed for stage prod" in str(failed.value)
     assert "Unable to load IAM policy file" in str(failed.value)
-    assert calls[0][calls[0].index("--stage") + 1] == "prod"
-    assert calls[0][calls[0].index("--merge-template") + 1] == str(package.MERGE_TEMPLATE)
+    (chalice,) = [command for command in calls if "--stage" in command]  # others look for the runtime's Python
+    assert chalice[chalice.index("--stage") + 1] == "prod"
+    assert chalice[chalice.index("--merge-template") + 1] == str(package.MERGE_TEMPLATE)
 
 
 def test_staged_project_bundles_templates_and_no_tooling(tmp_path: Path) -> None:
     dependencies = tmp_path / "dependencies"
     dependencies.mkdir()
 
-    templates = package._stage_project(tmp_path / "project", dependencies)
+    templates = package._stage_project(tmp_path / "project", dependencies, package.DEFAULT_RUNTIME)
 
     staged = tmp_path / "project"
     assert "pages/event.html" in templates

@@ -33,6 +33,9 @@ def schedule_domain_event(name: str, at: datetime, detail_type: str, detail: dic
             "EventBridgeParameters": {"DetailType": detail_type, "Source": bus.SOURCE},
         },
     }
+    if settings.schedule_dead_letter_arn:
+        # An event Scheduler cannot put on the bus is kept for `clubflow dlq redrive`, not dropped.
+        spec["Target"]["DeadLetterConfig"] = {"Arn": settings.schedule_dead_letter_arn}
     try:
         scheduler.update_schedule(**spec)
     except scheduler.exceptions.ResourceNotFoundException:

@@ -22,6 +22,7 @@ class Settings:
     public_base_url: str
     scheduler_role_arn: str
     scheduler_group: str
+    schedule_dead_letter_arn: str
     bus_arn: str
     ses_configuration_set: str
     stage: str
@@ -55,6 +56,7 @@ def get_settings() -> Settings:
         public_base_url=env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         scheduler_role_arn=env.get("SCHEDULER_ROLE_ARN", ""),
         scheduler_group=env.get("SCHEDULER_GROUP", "default"),
+        schedule_dead_letter_arn=env.get("SCHEDULE_DEAD_LETTER_ARN", ""),
         bus_arn=env.get("BUS_ARN", ""),
         ses_configuration_set=env.get("SES_CONFIGURATION_SET", ""),
         stage=env.get("STAGE", "dev"),

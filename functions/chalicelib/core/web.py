@@ -20,6 +20,7 @@ from chalice.app import Request
 
 from chalicelib.core import errors, render
 from chalicelib.core.observability import logger
+from chalicelib.core.settings import get_settings
 
 FORM_TYPES = ["application/x-www-form-urlencoded", "application/json"]
 JSON_TYPES = ["application/json"]
@@ -118,8 +119,14 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
     return html_response(render.render(f"pages/{template}", **context), status)
 
 
+def absolute(path: str) -> str:
+    """`path` on this site as an absolute URL. A bare path would miss API Gateway's stage prefix
+    (`/prod`) when the API is reached on its execute-api address; PUBLIC_BASE_URL includes it."""
+    return f"{get_settings().public_base_url}{path}" if path.startswith("/") else path
+
+
 def redirect(location: str, status: int = 303) -> Response:
-    return Response(body="", status_code=status, headers={"Location": location})
+    return Response(body="", status_code=status, headers={"Location": absolute(location)})
 
 
 def refusal(error: errors.Refused, *, as_json: bool) -> Response:

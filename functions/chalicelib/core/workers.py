@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.core import aws, keys
+from chalicelib.core import aws, keys, pacing
 from chalicelib.core.observability import count, logger
 from chalicelib.core.settings import get_settings
 
@@ -70,6 +70,7 @@ def consume(event: SQSEvent, handlers: Mapping[str, DomainHandler]) -> dict[str,
         # Lets an in-progress idempotency record lapse with the invocation, so a crash mid-send
         # is retried from the queue instead of being blocked until the record expires.
         _config().register_lambda_context(event.context)
+    pacing.start_invocation(event.context)
     # Powertools' Logger is not a logging.Logger but has the methods BatchProcessor calls.
     processor = BatchProcessor(event_type=EventType.SQS, logger=logger)  # type: ignore[arg-type]
     try:
@@ -137,3 +138,4 @@ def once(name: str, payload: dict[str, Any], action: Callable[[dict[str, Any]], 
 def reset() -> None:
     _persistence.cache_clear()
     _config.cache_clear()
+    pacing.reset()

@@ -19,7 +19,7 @@ def create_event() -> Response:
     item = service.create_event(event_input, organiser_email(request.context))
     return web.json_response(
         {"event_id": item["event_id"], "event": service.public_view(item)}, 201,
-        headers={"Location": f"/admin/events/{item['event_id']}"},
+        headers={"Location": web.absolute(f"/admin/events/{item['event_id']}")},
     )
 
 

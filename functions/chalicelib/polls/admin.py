@@ -22,7 +22,7 @@ def create_poll(event_id: str) -> Response:
     poll = service.create_poll(event_id, new_poll, organiser_email(request.context))
     return web.json_response(
         {"poll_id": poll["poll_id"], "poll": service.poll_view(poll)}, 201,
-        headers={"Location": f"/admin/polls/{poll['poll_id']}/results"},
+        headers={"Location": web.absolute(f"/admin/polls/{poll['poll_id']}/results")},
     )
 
 

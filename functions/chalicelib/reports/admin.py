@@ -45,7 +45,7 @@ def start_report_run(event_id: str) -> Response:
         return web.invalid({**errors, **key_errors})
     run = runs.start_report_run(event_id, run_request, organiser_email(request.context), key)
     return web.json_response({"run_id": run["run_id"], "status": run["status"]}, 202,
-                             headers={"Location": f"/admin/report-runs/{run['run_id']}"})
+                             headers={"Location": web.absolute(f"/admin/report-runs/{run['run_id']}")})
 
 
 @blueprint.route("/admin/report-runs/{run_id}", methods=["GET"], authorizer=organiser_auth)

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core import clock, keys, mail, store
+from chalicelib.core import clock, keys, mail, pacing, store
 from chalicelib.core.domain_events import ReportBatchDue
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
@@ -83,7 +83,7 @@ def _deliver(run: dict[str, Any], event: dict[str, Any], html: str, text: str, e
         _set_outcome(mark, SKIPPED)
         return SKIPPED
     try:
-        _send(run, event, html, text, email)
+        pacing.paced(lambda: _send(run, event, html, text, email))
     except ClientError as error:
         code = str(error.response.get("Error", {}).get("Code", ""))
         if first is not None:

@@ -25,7 +25,7 @@ def start_slide_upload(event_id: str) -> Response:
         {"upload_url": plan.upload_url, "key": plan.key, "file_id": plan.file_id,
          "method": "PUT", "headers": plan.headers, "expires_in": plan.expires_in},
         201,
-        headers={"Location": f"/admin/events/{event_id}/slides/{plan.file_id}"},
+        headers={"Location": web.absolute(f"/admin/events/{event_id}/slides/{plan.file_id}")},
     )
 
 

@@ -17,7 +17,7 @@ from clubflow.dev import template
 
 _SKIPPED_PREFIXES = ("AWS::Serverless::", "AWS::Lambda::")
 # Types moto's CloudFormation does not create; made by hand below.
-_BY_HAND = ("AWS::SES::ConfigurationSet",)
+_BY_HAND = ("AWS::SES::ConfigurationSet", "AWS::Scheduler::ScheduleGroup")
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ def _local_template(full: dict[str, Any], by_hand: dict[str, str]) -> dict[str, 
     }
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
+        # Parameters keep their defaults; conditions are evaluated by moto as CloudFormation would.
+        "Parameters": full.get("Parameters", {}),
+        "Conditions": full.get("Conditions", {}),
         "Resources": resources,
         "Outputs": outputs,
     }
@@ -114,10 +117,14 @@ def deploy(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Dep
 def _create_by_hand(full: dict[str, Any], stack_name: str, region: str) -> dict[str, str]:
     made: dict[str, str] = {}
     sesv2 = boto3.client("sesv2", region_name=region)
+    scheduler = boto3.client("scheduler", region_name=region)
     for logical, spec in full["Resources"].items():
+        name = f"{stack_name}-{logical}"
         if spec.get("Type") == "AWS::SES::ConfigurationSet":
-            name = f"{stack_name}-{logical}"
             sesv2.create_configuration_set(ConfigurationSetName=name)
+            made[logical] = name
+        elif spec.get("Type") == "AWS::Scheduler::ScheduleGroup":
+            scheduler.create_schedule_group(Name=name)
             made[logical] = name
     return made
 

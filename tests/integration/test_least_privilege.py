@@ -1,0 +1,145 @@
+"""Rare paths whose AWS calls the deployed roles must allow: each is exercised here, as Lambda
+calls the handler, so the permission trace (tests/permissions.py) sees the call and keeps it."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.conftest import sample_event
+
+CONSUMERS = {
+    "chalicelib.registration.worker.follow_event_changes": "reminders-{}",
+    "chalicelib.polls.worker.send_poll_invitations": "poll-invitations-{}",
+}
+
+
+def _as_lambda(path: str) -> Any:
+    from clubflow.dev.pump import LocalContext
+
+    module, _, name = path.rpartition(".")
+    handler = getattr(importlib.import_module(module), name)
+    return lambda event: handler(event, LocalContext(name))
+
+
+def _scheduled(event_id: str, starts_at: str, ends_at: str) -> dict[str, Any]:
+    batch = sample_event("sqs_event_scheduled.json")
+    record = batch["Records"][0]
+    envelope = json.loads(record["body"])
+    envelope["detail"].update(event_id=event_id, starts_at=starts_at, ends_at=ends_at)
+    record["body"] = json.dumps(envelope)
+    record["messageId"] = f"{event_id}-{starts_at}"
+    return dict(batch)
+
+
+@pytest.mark.parametrize("handler", sorted(CONSUMERS))
+def test_an_event_moved_into_the_past_loses_its_schedule(deployed: Any, handler: str) -> None:
+    # Given an event whose schedule was set
+    consume = _as_lambda(handler)
+    name = CONSUMERS[handler].format("moved-back")
+    assert consume(_scheduled("moved-back", "2030-03-09T10:00:00+00:00", "2030-03-09T16:00:00+00:00")) == {
+        "batchItemFailures": []}
+    scheduler = boto3.client("scheduler")
+    group = deployed.environment["SCHEDULER_GROUP"]
+    assert scheduler.get_schedule(Name=name, GroupName=group)["Name"] == name
+
+    # When it is moved to a time already past
+    result = consume(_scheduled("moved-back", "2020-03-09T10:00:00+00:00", "2020-03-09T16:00:00+00:00"))
+
+    # Then its schedule is deleted
+    assert result == {"batchItemFailures": []}
+    with pytest.raises(scheduler.exceptions.ResourceNotFoundException):
+        scheduler.get_schedule(Name=name, GroupName=group)
+
+
+SENDS = {
+    "chalicelib.registration.worker.send_registration_mail": "sqs_registration_confirmed.json",
+    "chalicelib.slides.worker.send_slide_links": "sqs_slides_requested.json",
+    "chalicelib.topics.worker.send_topic_links": "sqs_topic_suggested.json",
+    "chalicelib.polls.worker.send_poll_invitations": "sqs_poll_invitation_due.json",
+    "chalicelib.reports.worker.send_reports": "sqs_report_run_requested.json",
+}
+
+
+@pytest.mark.parametrize("handler", sorted(SENDS))
+def test_a_failed_send_leaves_no_claim_behind_and_its_redelivery_runs_it(
+        deployed: Any, handler: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import workers
+
+    # Given a consumer whose guarded action fails once (SES down, say)
+    real_once = workers.once
+    ran: list[str] = []
+
+    def failing_once(name: str, payload: dict[str, Any], action: Any) -> Any:
+        def flaky(value: dict[str, Any]) -> Any:
+            ran.append(name)
+            if len(ran) == 1:
+                raise RuntimeError("the send failed")
+            return None  # what the action did is not what this test is about
+        return real_once(name, payload, flaky)
+
+    monkeypatch.setattr(workers, "once", failing_once)
+    batch = sample_event(SENDS[handler])
+    del batch["Records"][1:]
+    consume = _as_lambda(handler)
+
+    # When the record is delivered, fails, and is delivered again
+    try:
+        first = consume(copy.deepcopy(batch))
+    except Exception:  # every record of the batch failed: the invocation fails, as in Lambda
+        first = {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
+    second = consume(copy.deepcopy(batch))
+
+    # Then the first is retried, and the retry runs the action again (its claim was removed)
+    assert first == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
+    assert second == {"batchItemFailures": []}
+    assert len(ran) == 2 and ran[0] == ran[1]
+
+
+def test_a_failed_nomination_email_leaves_no_claim_behind(
+        client: Any, aws_calls: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import workers
+
+    # Given a real nomination, whose acknowledgement fails once
+    response = client.http.post("/nominations", headers={"Content-Type": "application/json",
+                                                          "Accept": "application/json"},
+                                body=json.dumps({"organisation": "Least Org", "contact_name": "Ada",
+                                                 "email": "ada@example.org", "city": "Leeds", "venue": "Hall 1",
+                                                 "capacity": 40}))
+    assert response.status_code == 202, response.body
+    (published,) = [entry for entry in aws_calls.published if entry["DetailType"] == "NominationReceived"]
+    batch = sample_event("sqs_nomination_received.json")
+    del batch["Records"][1:]
+    envelope = json.loads(batch["Records"][0]["body"])
+    envelope["detail"] = json.loads(published["Detail"])
+    batch["Records"][0]["body"] = json.dumps(envelope)
+    real_once = workers.once
+    ran: list[str] = []
+
+    def failing_once(name: str, payload: dict[str, Any], action: Any) -> Any:
+        def flaky(value: dict[str, Any]) -> Any:
+            ran.append(name)
+            if len(ran) == 1:
+                raise RuntimeError("the send failed")
+            return None
+        return real_once(name, payload, flaky)
+
+    monkeypatch.setattr(workers, "once", failing_once)
+    consume = _as_lambda("chalicelib.nominations.worker.send_nomination_mail")
+
+    # When it is delivered, fails, and is delivered again
+    try:
+        first = consume(copy.deepcopy(batch))
+    except Exception:
+        first = {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
+    second = consume(copy.deepcopy(batch))
+
+    # Then the retry runs the acknowledgement again
+    assert first == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
+    assert second == {"batchItemFailures": []}
+    assert ran[:2] == ["acknowledge_nomination", "acknowledge_nomination"]
