@@ -29,7 +29,8 @@ CREATES = {("events", "create"): "EVENT_ID", ("polls", "add"): "POLL_ID",
 WRITES_INTO_REPO = {"openapi", "package"}
 PACKAGE_SECONDS = 300
 PROD_SETTINGS = ["--set", "PUBLIC_BASE_URL=https://club.clubflow.test",
-                 "--set", "MAIL_FROM=Club <club@club.clubflow.test>"]
+                 "--set", "MAIL_FROM=Club <club@club.clubflow.test>",
+                 "--set", "MAIL_REPLY_TO=Organisers <organisers@club.clubflow.test>"]
 _BLOCK = re.compile(r"^```(?:sh|bash|console)?\n(.*?)^```", re.S | re.M)
 _OPTIONAL = re.compile(r"\s*\[([^\]]+)\]")
 

@@ -28,7 +28,8 @@ TOOLING = {"moto", "pytest", "_pytest", "playwright", "clubflow", "tests", "cfnl
 
 
 # What a deployer puts in config.json for production (the checkout holds example.com placeholders).
-PROD_SETTINGS = {"PUBLIC_BASE_URL": "https://club.clubflow.test", "MAIL_FROM": "Club <club@club.clubflow.test>"}
+PROD_SETTINGS = {"PUBLIC_BASE_URL": "https://club.clubflow.test", "MAIL_FROM": "Club <club@club.clubflow.test>",
+                 "MAIL_REPLY_TO": "Organisers <organisers@club.clubflow.test>"}
 
 
 @pytest.fixture(scope="module", params=package.STAGES)
@@ -152,10 +153,11 @@ def test_every_alarm_notifies_the_alarm_topic_and_an_email_can_subscribe(templat
 
 
 def test_production_is_not_packaged_with_placeholder_settings(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match=r"MAIL_FROM, PUBLIC_BASE_URL still hold example\.com placeholders"):
+    with pytest.raises(CommandError, match=r"MAIL_FROM, MAIL_REPLY_TO, PUBLIC_BASE_URL still hold example\.com placeholders"):
         package.build(tmp_path / "prod", stage="prod")
     with pytest.raises(CommandError, match=r"^MAIL_FROM still"):
-        package.build(tmp_path / "prod", stage="prod", settings={"PUBLIC_BASE_URL": "https://club.clubflow.test"})
+        package.build(tmp_path / "prod", stage="prod", settings={"PUBLIC_BASE_URL": "https://club.clubflow.test",
+                                                                   "MAIL_REPLY_TO": "o@club.clubflow.test"})
     assert not (tmp_path / "prod" / "sam.yaml").exists()
 
 

@@ -126,7 +126,8 @@ def test_chalice_failure_becomes_one_clear_error(
 
     with pytest.raises(CommandError) as failed:
         package.build(tmp_path / "out", stage="prod", settings={
-            "PUBLIC_BASE_URL": "https://club.clubflow.test", "MAIL_FROM": "Club <club@club.clubflow.test>"})
+            "PUBLIC_BASE_URL": "https://club.clubflow.test", "MAIL_FROM": "Club <club@club.clubflow.test>",
+            "MAIL_REPLY_TO": "Organisers <organisers@club.clubflow.test>"})
 
     assert "chalice package failed for stage prod" in str(failed.value)
     assert "Unable to load IAM policy file" in str(failed.value)
