@@ -153,7 +153,8 @@ def test_every_alarm_notifies_the_alarm_topic_and_an_email_can_subscribe(templat
 
 
 def test_production_is_not_packaged_with_placeholder_settings(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match=r"MAIL_FROM, MAIL_REPLY_TO, PUBLIC_BASE_URL still hold example\.com placeholders"):
+    placeholders = r"MAIL_FROM, MAIL_REPLY_TO, PUBLIC_BASE_URL still hold example\.com placeholders"
+    with pytest.raises(CommandError, match=placeholders):
         package.build(tmp_path / "prod", stage="prod")
     with pytest.raises(CommandError, match=r"^MAIL_FROM still"):
         package.build(tmp_path / "prod", stage="prod", settings={"PUBLIC_BASE_URL": "https://club.clubflow.test",

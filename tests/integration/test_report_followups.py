@@ -311,3 +311,55 @@ def test_the_automatic_run_follows_the_event_when_it_moves(
     assert reports_to(outbox, "ada@example.com") == []
     pump.drain(now=datetime.fromisoformat("2030-03-19T16:00:01+00:00"))
     assert len(reports_to(outbox, "ada@example.com")) == 1
+
+
+def _automatic_schedule(deployed: Any, event_id: str) -> dict[str, Any] | None:
+    import boto3
+
+    scheduler = boto3.client("scheduler")
+    try:
+        return dict(scheduler.get_schedule(Name=f"report-{event_id}",
+                                           GroupName=deployed.environment["SCHEDULER_GROUP"]))
+    except scheduler.exceptions.ResourceNotFoundException:
+        return None
+
+
+def _move(client: Any, key: str, event_id: str, day: str) -> None:
+    moved = client.http.patch(f"/admin/events/{event_id}", headers=organiser(key), body=json.dumps(
+        {"starts_at": f"{day}T10:00:00+00:00", "ends_at": f"{day}T16:00:00+00:00"}))
+    assert moved.status_code == 200, moved.body
+
+
+def test_a_lost_automatic_schedule_is_set_again_when_the_event_moves(
+    client: Any, organiser_key: str, event_id: str, pump: Any, deployed: Any
+) -> None:
+    import boto3
+
+    # Given a ready report whose schedule has gone (removed by hand in the console, say)
+    put_settings(client, organiser_key, event_id, ready=True, send_after_days=3)
+    boto3.client("scheduler").delete_schedule(Name=f"report-{event_id}",
+                                              GroupName=deployed.environment["SCHEDULER_GROUP"])
+
+    # When the event moves
+    _move(client, organiser_key, event_id, "2030-03-16")
+    pump.drain()
+
+    # Then the report's run is scheduled again, three days after the new end
+    schedule = _automatic_schedule(deployed, event_id)
+    assert schedule is not None and schedule["ScheduleExpression"] == "at(2030-03-19T16:00:00)"
+
+
+def test_a_report_sent_by_hand_leaves_no_automatic_run_once_the_event_moves(
+    client: Any, organiser_key: str, event_id: str, pump: Any, outbox: Any, deployed: Any
+) -> None:
+    # Given a ready report, sent by hand before its time
+    put_settings(client, organiser_key, event_id, ready=True, send_after_days=3)
+    sent(client, organiser_key, event_id, pump, dry_run=False)
+
+    # When the event moves
+    _move(client, organiser_key, event_id, "2030-03-16")
+    pump.drain()
+
+    # Then no schedule is left to start a second run, and each person has the report once
+    assert _automatic_schedule(deployed, event_id) is None
+    assert len(reports_to(outbox, "ada@example.com")) == 1
