@@ -26,10 +26,13 @@ def _private(response: Response) -> Response:
     return response
 
 
-def _received(request: Request) -> Response:
+def _received(request: Request, event_id: str, data: dict[str, Any]) -> Response:
     if web.wants_json(request):
         return web.json_response({"status": "received"}, 202)
-    return web.page("registration_received.html", 202)
+    # The address as typed, so a typo is caught at once; shown alike whether or not it is known.
+    typed = data.get("email")
+    return web.page("registration_received.html", 202, email=typed.strip() if isinstance(typed, str) else "",
+                    event_id=event_id)
 
 
 def _form_again(request: Request, event_id: str, data: dict[str, Any], form: Form, *,
@@ -50,7 +53,7 @@ def register(event_id: str) -> Response:
     data = web.body(request)
     if form_guard.filled_honeypot(data):
         logger.info("registration turned away quietly", extra={"event_id": event_id})
-        return _received(request)
+        return _received(request, event_id, data)
     registrant, form = forms.read_registrant(data)
     if registrant is None:
         return _form_again(request, event_id, data, form)
@@ -59,7 +62,7 @@ def register(event_id: str) -> Response:
         logger.info("registration posted too fast: asked to press again", extra={"event_id": event_id})
         return _form_again(request, event_id, data, form, press_again=True)
     service.register(event_id, registrant)
-    return _received(request)
+    return _received(request, event_id, data)
 
 
 @blueprint.route("/r/{token}", methods=["GET"])
