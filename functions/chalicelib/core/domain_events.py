@@ -52,6 +52,7 @@ class RegistrationCancelled(TypedDict):
     email: str
     previous_status: str
     cancelled_at: str
+    promoted: NotRequired[bool]  # the place went to the next person waiting
 
 
 class WaitlistPromoted(TypedDict):

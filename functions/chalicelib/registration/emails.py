@@ -60,6 +60,7 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
         template=template,
         context={"event": event, "title": display_title(event), "person": record, "manage_url": link,
                  "status": status, "previous_status": detail.get("previous_status"),
+                 "promoted": bool(detail.get("promoted")),
                  "position": position(record) if status == WAITLISTED else None},
         attachments=_attachments(spec, event, record, detail, link),
     ))

@@ -239,6 +239,11 @@ def registrations(event_id: str) -> list[dict[str, Any]]:
     return items
 
 
+def registrations_of(event_id: str) -> Iterator[dict[str, Any]]:
+    """Every registration of an event, page by page (memory stays flat however many)."""
+    yield from store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.REGISTRATION_PREFIX)
+
+
 def confirmed_registrations(event_id: str) -> Iterator[dict[str, Any]]:
     for item in store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.REGISTRATION_PREFIX):
         if item.get("status") == CONFIRMED:
@@ -318,7 +323,7 @@ def cancel(event_id: str, email: str) -> Cancellation | None:
             continue  # promoted or cancelled meanwhile: decide again on what it is now
         bus.publish("RegistrationCancelled", domain_events.RegistrationCancelled(
             event_id=event_id, registration_id=record["registration_id"], email=record["email"],
-            previous_status=record.get("status", ""), cancelled_at=now))
+            previous_status=record.get("status", ""), cancelled_at=now, promoted=promoted is not None))
         if promoted is not None:
             _announce_promotion(promoted, now)
         return Cancellation(record, promoted=promoted)
