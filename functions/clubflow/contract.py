@@ -211,6 +211,16 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/r/{token}"): Operation(
         "manage my registration", {200: page("details, calendar links and cancel", obj(
             {"event": EVENT, "registration": ANY_OBJECT}, ("event", "registration"))), 404: NOT_FOUND}),
+    ("post", "/r/{token}"): public_post(
+        "change my details: a form sends every field, JSON only those that change",
+        {200: page("saved: the page again, or the registration as now held", obj(
+            {"event": EVENT, "registration": ANY_OBJECT}, ("event", "registration")))},
+        obj({name: REGISTRANT_FIELDS[name] for name in (
+            "name", "organisation", "job_title", "needs", "consent_report", "consent_updates")}, closed=True),
+        required=False),
+    ("get", "/r/{token}/invite.ics"): Operation(
+        "my calendar invite again (a confirmed place)",
+        {200: Reply("the .ics file", {"text/calendar": None}), 404: NOT_FOUND}),
     ("post", "/r/{token}/cancel"): public_post(
         "cancel my registration", {
             200: page("cancelled", obj({"status": one_of("cancelled"), "already": FLAG}, ("status",))),

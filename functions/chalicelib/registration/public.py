@@ -12,10 +12,13 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.core import form_guard, render, web
+from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import logger
+from chalicelib.core.settings import get_settings
 from chalicelib.core.validation import Form
 from chalicelib.events import service as events
-from chalicelib.registration import forms, service
+from chalicelib.registration import calendar_links, emails, forms, service
+from chalicelib.registration import manage as details
 
 blueprint = Blueprint(__name__)
 
@@ -70,13 +73,55 @@ def manage(token: str) -> Response:
     request = blueprint.current_request
     managed = web.found(service.from_link(token), "link")
     if web.wants_json(request):
-        return _private(web.json_response({
-            "event": events.public_view(managed.event),
-            "registration": _registration_view(managed.record, managed.position),
-        }))
-    html = render.render("pages/registration_manage.html", event=managed.event,
-                         person=managed.record, position=managed.position, token=token)
-    return _private(web.html_response(html))
+        return _private(web.json_response(_managed_view(managed)))
+    return _manage_page(managed, token)
+
+
+@blueprint.route("/r/{token}", methods=["POST"], content_types=web.FORM_TYPES)
+def change_details(token: str) -> Response:
+    request = blueprint.current_request
+    data = web.body(request)
+    managed, form = details.manage_by_link(token, data, whole_form=not web.sent_json(request))
+    managed = web.found(managed, "link")
+    if not form.ok:
+        if web.wants_json(request):
+            return _private(web.invalid(form.errors))
+        return _manage_page(managed, token, status=400, values=form.values, errors=form.errors)
+    if web.wants_json(request):
+        return _private(web.json_response(_managed_view(managed)))
+    return _manage_page(managed, token, saved=True)
+
+
+@blueprint.route("/r/{token}/invite.ics", methods=["GET"])
+def calendar_file(token: str) -> Response:
+    # Only a page's worth of reading: fetching it again (as scanners do) changes nothing.
+    managed = web.found(service.from_link(token), "link")
+    if managed.record.get("status") != service.CONFIRMED:
+        raise NotFound("invite")
+    attachment = emails.invite(managed.event, managed.record, _manage_url(token))
+    return _private(Response(body=attachment.data.decode(), status_code=200, headers={
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="invite.ics"'}))
+
+
+def _manage_url(token: str) -> str:
+    return f"{get_settings().public_base_url}/r/{token}"
+
+
+def _managed_view(managed: service.Managed) -> dict[str, Any]:
+    return {"event": events.public_view(managed.event),
+            "registration": _registration_view(managed.record, managed.position)}
+
+
+def _manage_page(managed: service.Managed, token: str, *, status: int = 200, saved: bool = False,
+                 values: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> Response:
+    url = _manage_url(token)
+    html = render.render(
+        "pages/registration_manage.html", event=managed.event, person=managed.record,
+        position=managed.position, token=token, saved=saved, errors=errors or {},
+        values=values if values is not None else details.held_values(managed.record),
+        google_url=calendar_links.google(managed.event, url), outlook_url=calendar_links.outlook(managed.event, url))
+    return _private(web.html_response(html, status))
 
 
 @blueprint.route("/r/{token}/cancel", methods=["POST"], content_types=web.FORM_TYPES)
