@@ -57,6 +57,7 @@ EVENT = obj({
     "venue": {"type": "string"}, "host": {"type": "string"}, "capacity": {"type": "integer"},
     "description": {"type": "string"}, "registration_closes_at": NULLABLE_TEXT,
     "slide_policy": {"type": "string"}, "counts": COUNTS,
+    "cancelled_at": {"type": "string"}, "cancel_message": {"type": "string"}, "sequence": {"type": "integer"},
 }, ("event_id", "title", "starts_at", "ends_at", "timezone", "counts"))
 POLL = obj({
     "poll_id": {"type": "string"}, "event_id": {"type": "string"}, "question": {"type": "string"},
@@ -288,7 +289,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("patch", "/admin/events/{event_id}"): admin(
         "change an event's fields; people are told of time, zone, venue or title changes",
         {200: json_only("the changed event", EVENT)},
-        {**obj(EVENT_FIELDS, closed=True), "minProperties": 1}),
+        {**obj({**EVENT_FIELDS, "notify": FLAG}, closed=True), "minProperties": 1},
+        conflict="the event is cancelled"),
+    ("post", "/admin/events/{event_id}/cancel"): admin(
+        "cancel an event: registration closes and everyone confirmed or waiting is emailed a calendar CANCEL",
+        {200: json_only("cancelled (already: it was before, and nobody was emailed again)", obj(
+            {"status": one_of("cancelled"), "already": FLAG, "event": EVENT}, ("status", "already", "event")))},
+        obj({"message": text(2000)}, closed=True)),
     ("post", "/admin/events/{event_id}/attendance"): admin(
         "mark people as attended",
         {200: json_only("marked", obj({"marked": {}, "already": {}, "unknown": {}}))},

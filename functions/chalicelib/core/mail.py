@@ -44,6 +44,8 @@ KINDS: dict[str, Kind] = {
     "registration_cancelled": Kind(answerable=True),
     "registration_reminder": Kind(answerable=True),
     "waitlist_promoted": Kind(answerable=True),
+    "event_moved": Kind(answerable=True),
+    "event_cancelled": Kind(answerable=True),
     "nomination_received": Kind(answerable=True),
     "nomination_decided": Kind(answerable=True),
     # Replies go to the nominee (its own Reply-To header), not back to the organisers.

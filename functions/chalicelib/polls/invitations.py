@@ -71,7 +71,8 @@ def invite_to_polls(request: PollInvitationsRequested) -> int:
     """
     event_id = request["event_id"]
     event = events.get_event(event_id)
-    if event is None or (request.get("ends_at") and request["ends_at"] != event["ends_at"]):
+    if event is None or event.get("cancelled_at") or (
+            request.get("ends_at") and request["ends_at"] != event["ends_at"]):
         logger.info("poll invitations no longer apply", extra={"event_id": event_id})
         return 0
     if not service.open_polls(event_id):

@@ -35,6 +35,8 @@ class Mail:
 
     subject: str
     invite: str | None = None  # ics.REQUEST or ics.CANCEL
+    # The CANCEL of a cancelled event goes to everyone it concerned, waiting people included.
+    invite_everyone: bool = False
 
 
 MAILS = {
@@ -44,6 +46,8 @@ MAILS = {
     "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST),
     "registration_cancelled": Mail("Registration cancelled", invite=ics.CANCEL),
     "registration_reminder": Mail("See you soon"),
+    "event_moved": Mail("Changed", invite=ics.REQUEST),
+    "event_cancelled": Mail("Cancelled", invite=ics.CANCEL, invite_everyone=True),
 }
 
 
@@ -60,7 +64,7 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
         template=template,
         context={"event": event, "title": display_title(event), "person": record, "manage_url": link,
                  "status": status, "previous_status": detail.get("previous_status"),
-                 "promoted": bool(detail.get("promoted")),
+                 "promoted": bool(detail.get("promoted")), "before": detail.get("before") or {},
                  "position": position(record) if status == WAITLISTED else None},
         attachments=_attachments(spec, event, record, detail, link),
     ))
@@ -70,7 +74,7 @@ def _attachments(spec: Mail, event: dict[str, Any], record: dict[str, Any], deta
                  link: str) -> list[mail.Attachment]:
     # A REQUEST goes to whoever holds a place, a CANCEL to whoever held one until now.
     held = detail.get("previous_status") if spec.invite == ics.CANCEL else record.get("status")
-    if spec.invite is None or held != CONFIRMED:
+    if spec.invite is None or (held != CONFIRMED and not spec.invite_everyone):
         return []
     return [invite(event, record, link, method=spec.invite)]
 
@@ -87,8 +91,9 @@ def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
     data = ics.build(ics.Invite(
         uid=f"{record['registration_id']}@clubflow",
         method=method,
-        # The cancellation must outrank the invite it replaces.
-        sequence=1 if cancel else 0,
+        # Each move of the event raises its sequence; a cancellation must outrank the invite
+        # it replaces.
+        sequence=int(event.get("sequence", 0)) + (1 if cancel else 0),
         title=display_title(event),
         starts_at=clock.parse(event["starts_at"]),
         ends_at=clock.parse(event["ends_at"]),

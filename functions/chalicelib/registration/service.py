@@ -19,6 +19,7 @@ from typing import Any
 from chalicelib.core import bus, clock, domain_events, keys, store, tokens
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.events import service as events
+from chalicelib.events.cancellation import EventCancelled
 from chalicelib.registration.forms import Registrant
 
 CONFIRMED = "confirmed"
@@ -26,8 +27,9 @@ WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 MANAGE_PURPOSE = "manage"
 # Conditions on the event item, and the attributes they name (their one value is :now).
-_OPEN = "#starts_at > :now AND (attribute_not_exists(#registration_closes_at) OR #registration_closes_at > :now)"
-_OPEN_NAMES = ("starts_at", "registration_closes_at")
+_OPEN = ("#starts_at > :now AND (attribute_not_exists(#registration_closes_at) OR #registration_closes_at > :now)"
+         " AND attribute_not_exists(#cancelled_at)")
+_OPEN_NAMES = ("starts_at", "registration_closes_at", "cancelled_at")
 _NOT_STARTED = "attribute_exists(pk) AND #starts_at > :now"
 _NOT_STARTED_NAMES = ("starts_at",)
 
@@ -290,6 +292,9 @@ def cancel_by_link(raw_token: str) -> tuple[Managed, Cancellation] | None:
     event = events.get_event(event_id)
     if event is None:
         return None
+    if event.get("cancelled_at"):
+        # Nothing to free or hand on: the organisers cancelled the event for everyone.
+        raise EventCancelled(event)
     if event["starts_at"] <= clock.iso(clock.now()):
         raise EventStarted(event)
     cancellation = cancel(event_id, email)
