@@ -202,6 +202,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/favicon.ico"): Operation("the site's icon", {200: Reply("an SVG icon", {"image/svg+xml": None})}),
     ("get", "/health"): Operation("liveness", {200: json_only("up", obj({"status": one_of("ok")}, ("status",)))}),
     ("get", "/events"): Operation("upcoming events", {200: page("the events page", list_of(EVENT))}),
+    ("get", "/events/past"): Operation(
+        "past events, latest first, with their hosts and links to published reports",
+        {200: page("the past events page", list_of({**EVENT, "properties": {
+            **EVENT["properties"], "report_url": NULLABLE_TEXT}}))}),
     ("get", "/events/{event_id}"): Operation(
         "an event's page and registration form", {200: page("the event", EVENT), 404: NOT_FOUND}),
     ("post", "/events/{event_id}/registrations"): public_post(

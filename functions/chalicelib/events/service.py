@@ -156,6 +156,15 @@ def upcoming_events(limit: int = 50) -> list[dict[str, Any]]:
     return [item for item in items if item["ends_at"] >= now]
 
 
+def past_events(limit: int = 100) -> list[dict[str, Any]]:
+    """Events that have ended, latest first (a GSI query, never a scan). Listed by start time,
+    newest first, so only the few events still to come are read and passed over."""
+    now = clock.iso(clock.now())
+    ended = (item for item in store.query(keys.EVENT_LISTING_PK, index=keys.GSI1, forward=False)
+             if item["ends_at"] < now)
+    return [item for _, item in zip(range(limit), ended, strict=False)]
+
+
 def all_events(limit: int = 200) -> list[dict[str, Any]]:
     """Every event, newest first, for organisers."""
     return list(store.query(keys.EVENT_LISTING_PK, index=keys.GSI1, forward=False, limit=limit))

@@ -110,6 +110,11 @@ def rendered(body_key: str) -> tuple[str, str]:
 # --- the public: the web version -------------------------------------------------------------------------
 
 
+def is_published(event_id: str) -> bool:
+    """Whether the event's report has a web version (a real run has sent it)."""
+    return bool((get_report(event_id) or {}).get("published_key"))
+
+
 def published_report(event_id: str) -> tuple[dict[str, Any], str] | None:
     """The event and the report's HTML as it was sent, once a real run has published it."""
     report = get_report(event_id)
