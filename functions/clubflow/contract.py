@@ -226,6 +226,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/r/{token}/invite.ics"): Operation(
         "my calendar invite again (a confirmed place)",
         {200: Reply("the .ics file", {"text/calendar": None}), 404: NOT_FOUND}),
+    ("get", "/k/{token}"): Operation(
+        "a check-in code (what the confirmation's QR code opens): shown for the door; changes nothing",
+        {200: page("the code"), 404: NOT_FOUND}),
     ("post", "/r/{token}/cancel"): public_post(
         "cancel my registration", {
             200: page("cancelled", obj({"status": one_of("cancelled"), "already": FLAG}, ("status",))),
@@ -305,6 +308,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {200: json_only("marked", obj({"marked": {}, "already": {}, "unknown": {}}))},
         obj({"emails": {"oneOf": [list_of(EMAIL, minItems=1, maxItems=2000), {"type": "string"}]}},
             ("emails",), closed=True)),
+    ("post", "/admin/events/{event_id}/checkins"): admin(
+        "check a person in at the door by their QR code's token (or link) or their email; once",
+        {200: json_only("checked in, or already checked in", obj(
+            {"status": one_of("checked_in", "already_checked_in"), "email": {"type": "string"},
+             "name": {"type": "string"}, "organisation": {"type": "string"}}, ("status", "email")))},
+        obj({"token": text(500), "email": EMAIL}, closed=True),
+        conflict="the registration holds no place"),
     ("get", "/admin/events/{event_id}/registrations"): admin(
         "every registration of an event",
         {200: Reply("the registrations", {JSON: obj(

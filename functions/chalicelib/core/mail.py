@@ -24,6 +24,8 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    # Set for an image the HTML shows inline (<img src="cid:...">), such as a check-in QR code.
+    content_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,14 @@ def build(message: Email) -> EmailMessage:
         mime[name] = value
     mime.set_content(text)
     mime.add_alternative(html, subtype="html")
+    html_part = mime.get_body(("html",))
     for attachment in message.attachments:
+        if attachment.content_id and html_part is not None:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            html_part.add_related(attachment.data, maintype=maintype, subtype=subtype,
+                                  cid=f"<{attachment.content_id}>", filename=attachment.filename,
+                                  disposition="inline")
+            continue
         maintype, _, rest = attachment.content_type.partition("/")
         subtype, *pairs = (part.strip() for part in rest.split(";"))
         params = dict(pair.split("=", 1) for pair in pairs if "=" in pair)

@@ -1,4 +1,4 @@
-"""Organiser routes for registrations: the list (JSON or CSV) and attendance."""
+"""Organiser routes for registrations: the list (JSON or CSV), attendance and check-in at the door."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.core import web
 from chalicelib.core.organiser_auth import organiser_auth
 from chalicelib.events.service import COUNTS
-from chalicelib.registration import export, forms, service
+from chalicelib.registration import checkins, export, forms, service
 
 blueprint = Blueprint(__name__)
 
@@ -44,3 +44,10 @@ def mark_attendance(event_id: str) -> Response:
     return web.json_response({
         "marked": result.marked, "already": result.already, "unknown": result.unknown,
     })
+
+
+@blueprint.route("/admin/events/{event_id}/checkins", methods=["POST"], authorizer=organiser_auth,
+                 content_types=web.FORM_TYPES)
+def check_in(event_id: str) -> Response:
+    by = checkins.invalid_if_missing(checkins.read_checkin(web.body(blueprint.current_request)))
+    return web.json_response(checkins.check_in_view(checkins.check_in(event_id, by)))

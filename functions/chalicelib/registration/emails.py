@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.core import clock, mail, tokens
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
+from chalicelib.registration import checkins
 from chalicelib.registration import invite as ics
 from chalicelib.registration.service import CONFIRMED, MANAGE_PURPOSE, WAITLISTED, position
 
@@ -37,16 +38,18 @@ class Mail:
     invite: str | None = None  # ics.REQUEST or ics.CANCEL
     # The CANCEL of a cancelled event goes to everyone it concerned, waiting people included.
     invite_everyone: bool = False
+    # A confirmed person's check-in QR code for the door.
+    checkin: bool = False
 
 
 MAILS = {
-    "registration_confirmed": Mail("You're registered", invite=ics.REQUEST),
+    "registration_confirmed": Mail("You're registered", invite=ics.REQUEST, checkin=True),
     "registration_waitlisted": Mail("You're on the waiting list"),
-    "registration_repeated": Mail("You're already registered", invite=ics.REQUEST),
-    "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST),
+    "registration_repeated": Mail("You're already registered", invite=ics.REQUEST, checkin=True),
+    "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST, checkin=True),
     "registration_cancelled": Mail("Registration cancelled", invite=ics.CANCEL),
     "registration_reminder": Mail("See you soon"),
-    "event_moved": Mail("Changed", invite=ics.REQUEST),
+    "event_moved": Mail("Changed", invite=ics.REQUEST, checkin=True),
     "event_cancelled": Mail("Cancelled", invite=ics.CANCEL, invite_everyone=True),
 }
 
@@ -58,6 +61,11 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     spec = MAILS[template]
     link = manage_link(event, record)
     status = record.get("status")
+    attachments = _attachments(spec, event, record, detail, link)
+    checkin_url = None
+    if spec.checkin and status == CONFIRMED:
+        checkin_url = checkins.checkin_link(event, record)
+        attachments.append(checkins.qr_code(checkin_url))
     return mail.send(mail.Email(
         to=record["email"],
         subject=f"{spec.subject}: {display_title(event)}",
@@ -65,8 +73,9 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
         context={"event": event, "title": display_title(event), "person": record, "manage_url": link,
                  "status": status, "previous_status": detail.get("previous_status"),
                  "promoted": bool(detail.get("promoted")), "before": detail.get("before") or {},
+                 "checkin_url": checkin_url, "checkin_cid": checkins.QR_CONTENT_ID,
                  "position": position(record) if status == WAITLISTED else None},
-        attachments=_attachments(spec, event, record, detail, link),
+        attachments=attachments,
     ))
 
 

@@ -17,7 +17,7 @@ from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.validation import Form
 from chalicelib.events import service as events
-from chalicelib.registration import calendar_links, emails, forms, service
+from chalicelib.registration import calendar_links, checkins, emails, forms, service
 from chalicelib.registration import manage as details
 
 blueprint = Blueprint(__name__)
@@ -142,3 +142,12 @@ def _registration_view(record: dict[str, Any], position: int | None) -> dict[str
     if position is not None:
         shown["position"] = position
     return shown
+
+
+@blueprint.route("/k/{token}", methods=["GET"])
+def checkin_code(token: str) -> Response:
+    # What a phone's camera opens from the QR code: the code again, for the door; changes nothing.
+    event_id, email = web.found(checkins.holder(token), "check-in code")
+    event = web.found(events.get_event(event_id), "check-in code")
+    record = web.found(service.get_registration(event_id, email), "check-in code")
+    return _private(web.page("checkin_code.html", event=event, person=record, token=token))
