@@ -22,7 +22,7 @@ def _raw(address: str) -> EmailMessage:
 
     sent = [m for m in _backend("eu-west-2").sent_messages if address in m.destinations]
     data = sent[-1].raw_data
-    return email.message_from_bytes(data.encode() if isinstance(data, str) else data,  # type: ignore[return-value]
+    return email.message_from_bytes(data.encode() if isinstance(data, str) else data,
                                     policy=email.policy.default)
 
 
