@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "clubflow.commands.attendance",
     "clubflow.commands.dev",
     "clubflow.commands.events",
+    "clubflow.commands.messages",
     "clubflow.commands.nominations",
     "clubflow.commands.openapi",
     "clubflow.commands.organisers",

@@ -315,6 +315,19 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
              "name": {"type": "string"}, "organisation": {"type": "string"}}, ("status", "email")))},
         obj({"token": text(500), "email": EMAIL}, closed=True),
         conflict="the registration holds no place"),
+    ("post", "/admin/events/{event_id}/messages"): admin(
+        "write to an event's people: one email each, once, never to a bounced or complaining address",
+        {202: json_only("queued", obj({"status": one_of("queued"), "message_id": {"type": "string"}},
+                                      ("status", "message_id")))},
+        obj({"audience": one_of("confirmed", "waitlisted", "attended", "all"), "subject": text(150),
+             "markdown": text(20_000)}, ("audience", "subject", "markdown"), closed=True)),
+    ("get", "/admin/events/{event_id}/messages/{message_id}"): admin(
+        "an organiser message and who it was sent to",
+        {200: json_only("the message", obj({
+            "message_id": {"type": "string"}, "audience": {"type": "string"}, "subject": {"type": "string"},
+            "markdown": {"type": "string"},
+            "sent_to": list_of(obj({"email": {"type": "string"}, "sent_at": NULLABLE_TEXT}, ("email",)))},
+            ("message_id", "sent_to")))}),
     ("get", "/admin/events/{event_id}/registrations"): admin(
         "every registration of an event",
         {200: Reply("the registrations", {JSON: obj(

@@ -80,6 +80,11 @@ def every_kind_of_email(client: Any, key: str, pump: Any, outbox: Any) -> dict[s
                       f"See https://club.example.com/reports/{LONG.lower()}/{LONG.lower()}?from=email"}])
         start_run(client, key, event_id, test_recipient="bob@example.com")
         pump.drain()
+        # The organisers write to everyone, with a long link
+        client.http.post(f"/admin/events/{event_id}/messages", headers={"Authorization": f"Bearer {key}", **JSON},
+                         body=json.dumps({"audience": "all", "subject": "Parking",
+                                          "markdown": f"See https://club.example.com/{LONG.lower()}?from=email"}))
+        pump.drain()
         # Last, the event is cancelled
         client.http.post(f"/admin/events/{event_id}/cancel", headers={"Authorization": f"Bearer {key}", **JSON},
                          body=json.dumps({"message": f"The venue is closed. {LONG}"}))

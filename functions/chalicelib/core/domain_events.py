@@ -43,6 +43,18 @@ class EventNoticeDue(TypedDict):
     before: NotRequired[dict[str, str]]
 
 
+class EventMessageRequested(TypedDict):
+    event_id: str
+    message_id: str
+
+
+class EventMessageDue(TypedDict):
+    event_id: str
+    message_id: str
+    registration_id: str
+    email: str
+
+
 class RegistrationConfirmed(TypedDict):
     event_id: str
     registration_id: str
@@ -163,7 +175,7 @@ class ReportBatchDue(TypedDict):
 DomainEvent = (
     EventScheduled | EventUpdated | RegistrationConfirmed | RegistrationWaitlisted | RegistrationRepeated
     | EventCancelled | EventNoticeDue | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue
-    | PollInvitationsRequested
+    | PollInvitationsRequested | EventMessageRequested | EventMessageDue
     | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
     | VoteRequested | ReportRunRequested | ReportBatchDue
 )

@@ -48,6 +48,8 @@ KINDS: dict[str, Kind] = {
     "waitlist_promoted": Kind(answerable=True),
     "event_moved": Kind(answerable=True),
     "event_cancelled": Kind(answerable=True),
+    # Written by the organisers to an event's people: not automatic, and answered to them.
+    "event_message": Kind(automatic=False, answerable=True),
     "nomination_received": Kind(answerable=True),
     "nomination_decided": Kind(answerable=True),
     # Replies go to the nominee (its own Reply-To header), not back to the organisers.
