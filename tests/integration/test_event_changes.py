@@ -212,3 +212,18 @@ def test_a_redelivered_cancellation_fans_out_and_sends_once(
 
     assert len(_subjects(outbox, "ada@example.com", "Cancelled:")) == 1
     assert len(_subjects(outbox, "bob@example.com", "Cancelled:")) == 1
+
+
+def test_people_who_register_after_a_change_are_not_told_of_it(
+        client: Any, organiser_key: str, pump: Any, outbox: Any) -> None:
+    # Given an event moved before anyone registered, the change not yet fanned out
+    event_id = create_event(client, organiser_key)
+    change_event(client, organiser_key, event_id, venue="Leeds")
+
+    # When Ada registers, and the queued work is done
+    register(client, event_id, "ada@example.com")
+    pump.drain()
+
+    # Then she has her confirmation (with the new venue) and no change notice
+    [confirmation] = outbox.messages_to("ada@example.com")
+    assert confirmation["subject"].startswith("You're registered") and "Leeds" in confirmation["text"]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 
-from chalicelib.core import clock, mail, tokens
+from chalicelib.core import clock, keys, mail, store, tokens
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.registration import checkins
@@ -66,7 +66,7 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     if spec.checkin and status == CONFIRMED:
         checkin_url = checkins.checkin_link(event, record)
         attachments.append(checkins.qr_code(checkin_url))
-    return mail.send(mail.Email(
+    sent = mail.send(mail.Email(
         to=record["email"],
         subject=f"{spec.subject}: {display_title(event)}",
         template=template,
@@ -77,6 +77,25 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
                  "position": position(record) if status == WAITLISTED else None},
         attachments=attachments,
     ))
+    _saw_sequence(record, int(event.get("sequence", 0)))
+    return sent
+
+
+def _saw_sequence(record: dict[str, Any], sequence: int) -> None:
+    """Note that the person has been sent the event as it is at `sequence`, so a notice of a
+    change they already saw (they registered after it) is not sent."""
+    try:
+        store.update(keys.registration(record["event_id"], record["email"]), "SET seen_sequence = :seq",
+                     condition="registration_id = :rid AND (attribute_not_exists(seen_sequence) "
+                               "OR seen_sequence < :seq)",
+                     vals={":seq": sequence, ":rid": record["registration_id"]}, return_values="NONE")
+    except store.ConditionFailed:
+        pass  # already noted at this sequence or later, or the registration is gone
+
+
+def saw_sequence(record: dict[str, Any], sequence: int) -> bool:
+    """Whether the person was already sent the event as it is at `sequence`."""
+    return int(record.get("seen_sequence", -1)) >= sequence
 
 
 def _attachments(spec: Mail, event: dict[str, Any], record: dict[str, Any], detail: dict[str, Any],

@@ -96,6 +96,9 @@ def send_notice(_: str, due: EventNoticeDue) -> None:
         if record.get("status") not in _HOLDING:
             logger.info("registration cancelled meanwhile; no notice", extra={"mail": mail})
             return ""
+        if due["notice"] == MOVED and emails.saw_sequence(record, due["sequence"]):
+            logger.info("registered after the change; the confirmation showed it", extra={"mail": mail})
+            return ""
         if due["notice"] == MOVED and event.get("cancelled_at"):
             logger.info("event cancelled since it moved; the cancellation says it", extra={"mail": mail})
             return ""
