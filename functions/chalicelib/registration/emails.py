@@ -3,6 +3,8 @@ place, a calendar invite: one table of mails (MAILS) and one function that sends
 
 from __future__ import annotations
 
+import contextlib
+
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
@@ -84,13 +86,12 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
 def _saw_sequence(record: dict[str, Any], sequence: int) -> None:
     """Note that the person has been sent the event as it is at `sequence`, so a notice of a
     change they already saw (they registered after it) is not sent."""
-    try:
+    # Refused when already noted at this sequence or later, or when the registration is gone.
+    with contextlib.suppress(store.ConditionFailed):
         store.update(keys.registration(record["event_id"], record["email"]), "SET seen_sequence = :seq",
                      condition="registration_id = :rid AND (attribute_not_exists(seen_sequence) "
                                "OR seen_sequence < :seq)",
                      vals={":seq": sequence, ":rid": record["registration_id"]}, return_values="NONE")
-    except store.ConditionFailed:
-        pass  # already noted at this sequence or later, or the registration is gone
 
 
 def saw_sequence(record: dict[str, Any], sequence: int) -> bool:
