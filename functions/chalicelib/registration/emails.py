@@ -4,7 +4,6 @@ place, a calendar invite: one table of mails (MAILS) and one function that sends
 from __future__ import annotations
 
 import contextlib
-
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
