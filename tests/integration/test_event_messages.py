@@ -103,3 +103,23 @@ def test_bad_messages_name_the_field_and_send_nothing(client: Any, organiser_key
     assert bad.status_code == 400 and set(bad.json_body["errors"]) == {"audience", "subject"}
     assert unknown.status_code == 404
     assert _messages(outbox, "ada@example.com") == []
+
+
+def test_a_persons_messages_are_exported_and_erased(client: Any, organiser_key: str, pump: Any) -> None:
+    # Given Ada sent one organiser message
+    event_id = create_event(client, organiser_key)
+    register(client, event_id, "ada@example.com")
+    _write(client, organiser_key, event_id, audience="all")
+    pump.drain()
+
+    # When an organiser exports, then erases, what is held about her
+    exported = client.http.post("/admin/people/export", headers=organiser(organiser_key),
+                                body=json.dumps({"email": "ada@example.com"})).json_body["held"]
+    client.http.post("/admin/people/erase", headers=organiser(organiser_key),
+                     body=json.dumps({"email": "ada@example.com"}))
+    after = client.http.post("/admin/people/export", headers=organiser(organiser_key),
+                             body=json.dumps({"email": "ada@example.com"})).json_body["held"]
+
+    # Then the export named the message sent to her, and after erasure nothing names her
+    assert [m["subject"] for m in exported["messages"]] == ["Parking at the venue"]
+    assert after["messages"] == []

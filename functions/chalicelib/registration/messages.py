@@ -142,3 +142,21 @@ def send_one(_: str, due: EventMessageDue) -> None:
         return sent
 
     workers.once(MAIL, {"message_id": due["message_id"], "registration_id": due["registration_id"]}, deliver)
+
+
+# -- a person's data (export, erasure) ----------------------------------------------------------
+
+
+def export_person(email: str) -> dict[str, list[dict[str, Any]]]:
+    """The organiser messages sent to this address (an index query, never a scan)."""
+    return {"messages": [keys.stored_fields(item) for item in store.query(
+        keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_MESSAGES)]}
+
+
+def erase_person(email: str) -> int:
+    """Delete the record of each message sent to this address; the message itself stays."""
+    erased = 0
+    for item in list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_MESSAGES)):
+        store.delete(keys.primary_key(item))
+        erased += 1
+    return erased
