@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "clubflow.commands.dev",
     "clubflow.commands.dlq",
     "clubflow.commands.events",
+    "clubflow.commands.messages",
     "clubflow.commands.nominations",
     "clubflow.commands.openapi",
     "clubflow.commands.organisers",

@@ -60,6 +60,7 @@ EVENT = obj({
     "venue": {"type": "string"}, "host": {"type": "string"}, "capacity": {"type": "integer"},
     "description": {"type": "string"}, "registration_closes_at": NULLABLE_TEXT,
     "slide_policy": {"type": "string"}, "speakers": list_of(SPEAKER), "counts": COUNTS,
+    "cancelled_at": {"type": "string"}, "cancel_message": {"type": "string"}, "sequence": {"type": "integer"},
 }, ("event_id", "title", "starts_at", "ends_at", "timezone", "counts"))
 POLL = obj({
     "poll_id": {"type": "string"}, "event_id": {"type": "string"}, "question": {"type": "string"},
@@ -205,6 +206,10 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/favicon.ico"): Operation("the site's icon", {200: Reply("an SVG icon", {"image/svg+xml": None})}),
     ("get", "/health"): Operation("liveness", {200: json_only("up", obj({"status": one_of("ok")}, ("status",)))}),
     ("get", "/events"): Operation("upcoming events", {200: page("the events page", list_of(EVENT))}),
+    ("get", "/events/past"): Operation(
+        "past events, latest first, with their hosts and links to published reports",
+        {200: page("the past events page", list_of({**EVENT, "properties": {
+            **EVENT["properties"], "report_url": NULLABLE_TEXT}}))}),
     ("get", "/events/{event_id}"): Operation(
         "an event's page and registration form", {200: page("the event", EVENT), 404: NOT_FOUND}),
     ("post", "/events/{event_id}/registrations"): public_post(
@@ -215,6 +220,19 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/r/{token}"): Operation(
         "manage my registration", {200: page("details, calendar links and cancel", obj(
             {"event": EVENT, "registration": ANY_OBJECT}, ("event", "registration"))), 404: NOT_FOUND}),
+    ("post", "/r/{token}"): public_post(
+        "change my details: a form sends every field, JSON only those that change",
+        {200: page("saved: the page again, or the registration as now held", obj(
+            {"event": EVENT, "registration": ANY_OBJECT}, ("event", "registration")))},
+        obj({name: REGISTRANT_FIELDS[name] for name in (
+            "name", "organisation", "job_title", "needs", "consent_report", "consent_updates")}, closed=True),
+        required=False),
+    ("get", "/r/{token}/invite.ics"): Operation(
+        "my calendar invite again (a confirmed place)",
+        {200: Reply("the .ics file", {"text/calendar": None}), 404: NOT_FOUND}),
+    ("get", "/k/{token}"): Operation(
+        "a check-in code (what the confirmation's QR code opens): shown for the door; changes nothing",
+        {200: page("the code"), 404: NOT_FOUND}),
     ("post", "/r/{token}/cancel"): public_post(
         "cancel my registration", {
             200: page("cancelled", obj({"status": one_of("cancelled"), "already": FLAG}, ("status",))),
@@ -285,12 +303,38 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("patch", "/admin/events/{event_id}"): admin(
         "change an event's fields; people are told of time, zone, venue or title changes",
         {200: json_only("the changed event", EVENT)},
-        {**obj(EVENT_FIELDS, closed=True), "minProperties": 1}),
+        {**obj({**EVENT_FIELDS, "notify": FLAG}, closed=True), "minProperties": 1},
+        conflict="the event is cancelled"),
+    ("post", "/admin/events/{event_id}/cancel"): admin(
+        "cancel an event: registration closes and everyone confirmed or waiting is emailed a calendar CANCEL",
+        {200: json_only("cancelled (already: it was before, and nobody was emailed again)", obj(
+            {"status": one_of("cancelled"), "already": FLAG, "event": EVENT}, ("status", "already", "event")))},
+        obj({"message": text(2000)}, closed=True)),
     ("post", "/admin/events/{event_id}/attendance"): admin(
         "mark people as attended",
         {200: json_only("marked", obj({"marked": {}, "already": {}, "unknown": {}}))},
         obj({"emails": {"oneOf": [list_of(EMAIL, minItems=1, maxItems=2000), {"type": "string"}]}},
             ("emails",), closed=True)),
+    ("post", "/admin/events/{event_id}/checkins"): admin(
+        "check a person in at the door by their QR code's token (or link) or their email; once",
+        {200: json_only("checked in, or already checked in", obj(
+            {"status": one_of("checked_in", "already_checked_in"), "email": {"type": "string"},
+             "name": {"type": "string"}, "organisation": {"type": "string"}}, ("status", "email")))},
+        obj({"token": text(500), "email": EMAIL}, closed=True),
+        conflict="the registration holds no place"),
+    ("post", "/admin/events/{event_id}/messages"): admin(
+        "write to an event's people: one email each, once, never to a bounced or complaining address",
+        {202: json_only("queued", obj({"status": one_of("queued"), "message_id": {"type": "string"}},
+                                      ("status", "message_id")))},
+        obj({"audience": one_of("confirmed", "waitlisted", "attended", "all"), "subject": text(150),
+             "markdown": text(20_000)}, ("audience", "subject", "markdown"), closed=True)),
+    ("get", "/admin/events/{event_id}/messages/{message_id}"): admin(
+        "an organiser message and who it was sent to",
+        {200: json_only("the message", obj({
+            "message_id": {"type": "string"}, "audience": {"type": "string"}, "subject": {"type": "string"},
+            "markdown": {"type": "string"},
+            "sent_to": list_of(obj({"email": {"type": "string"}, "sent_at": NULLABLE_TEXT}, ("email",)))},
+            ("message_id", "sent_to")))}),
     ("get", "/admin/events/{event_id}/registrations"): admin(
         "every registration of an event",
         {200: Reply("the registrations", {JSON: obj(

@@ -6,6 +6,7 @@ SES's raw MIME, as the outbox shows them."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -17,7 +18,7 @@ import pytest
 from tests.e2e.conftest import AxeChecks
 from tests.integration.nominations_steps import decide, nominate
 from tests.integration.polls_steps import invite, seed_polls
-from tests.integration.registration_steps import FORM, create_event, manage_path, register
+from tests.integration.registration_steps import FORM, JSON, create_event, manage_path, register
 from tests.integration.reports_steps import SECTIONS, save_sections, start_run
 from tests.integration.slides_steps import ask_for_slides, upload
 from tests.integration.test_topics import listed_topic, vote
@@ -58,6 +59,9 @@ def every_kind_of_email(client: Any, key: str, pump: Any, outbox: Any) -> dict[s
         client.http.post(f"{manage_path(confirmed)}/cancel", headers=FORM, body="")
         pump.drain()
         pump.drain(now=datetime(2030, 7, 8, 9, 0, 1, tzinfo=UTC))
+        # The event moves (everyone holding a place or waiting is told)
+        client.http.patch(f"/admin/events/{event_id}", headers={"Authorization": f"Bearer {key}", **JSON},
+                          body=json.dumps({"venue": f"{LONG}, 1 Other Place, Leeds"}))
         # Slides, topics and votes, polls
         upload(client, key, event_id, filename=f"{LONG}.pdf")
         ask_for_slides(client, event_id, "bob@example.com")
@@ -75,6 +79,15 @@ def every_kind_of_email(client: Any, key: str, pump: Any, outbox: Any) -> dict[s
         save_sections(client, key, event_id, [*SECTIONS, {"title": "Links", "markdown":
                       f"See https://club.example.com/reports/{LONG.lower()}/{LONG.lower()}?from=email"}])
         start_run(client, key, event_id, test_recipient="bob@example.com")
+        pump.drain()
+        # The organisers write to everyone, with a long link
+        client.http.post(f"/admin/events/{event_id}/messages", headers={"Authorization": f"Bearer {key}", **JSON},
+                         body=json.dumps({"audience": "all", "subject": "Parking",
+                                          "markdown": f"See https://club.example.com/{LONG.lower()}?from=email"}))
+        pump.drain()
+        # Last, the event is cancelled
+        client.http.post(f"/admin/events/{event_id}/cancel", headers={"Authorization": f"Bearer {key}", **JSON},
+                         body=json.dumps({"message": f"The venue is closed. {LONG}"}))
         pump.drain()
     return html
 

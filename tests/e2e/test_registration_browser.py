@@ -68,11 +68,12 @@ def test_register_read_the_confirmation_and_cancel_from_the_link(
     link = MANAGE.search(confirmation["text"])
     assert link is not None
 
-    # When they open the link and cancel in one click
+    # When they open the link and cancel, confirming when asked
     phone.goto(link.group(0))
     assert phone.get_by_text("Your place is confirmed").is_visible()
-    assert phone.get_by_text("A quiet room, please").is_visible()
-    phone.get_by_role("button", name="Cancel my registration").click()
+    assert phone.get_by_label("Access, dietary or quiet-room needs").input_value() == "A quiet room, please"
+    phone.get_by_text("Cancel my registration", exact=True).click()
+    phone.get_by_role("button", name="Yes, cancel my registration").click()
 
     # Then the registration is cancelled, and an email confirms it
     assert phone.get_by_role("heading", name="Your registration is cancelled").is_visible()

@@ -17,7 +17,7 @@ ADA = "ada@example.com"
 BOB = "bob@example.org"
 KINDS = {"registrations", "slide_requests", "slide_leads", "slide_downloads", "poll_votes",
          "poll_invitations", "nominations", "topic_suggestions", "topic_votes",
-         "report_deliveries", "suppression"}
+         "report_deliveries", "suppression", "messages"}
 ONE_CLICK = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -109,7 +109,7 @@ def test_export_holds_everything_about_the_person_and_nothing_of_anyone_else(
     found = response.json_body["held"]
     assert set(found) == KINDS
     assert {kind: len(items) for kind, items in found.items()} == {
-        **dict.fromkeys(KINDS, 1), "slide_leads": 0}
+        **dict.fromkeys(KINDS, 1), "slide_leads": 0, "messages": 0}
     assert found["registrations"][0]["name"] == "Ada Lovelace"
     assert found["poll_votes"][0]["answer"] == "Profession"
     assert found["nominations"][0]["contact_name"] == "Grace Hopper"

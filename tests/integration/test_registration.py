@@ -62,9 +62,10 @@ def test_new_waiting_and_repeated_registrations_get_the_same_answer(client: Any,
     pages = [register_by_form(client, event_id2, email)
              for email in ("a@example.com", "b@example.com", "a@example.com")]
 
-    # Then each channel answers byte for byte the same, whatever happened
+    # Then each channel answers byte for byte the same, whatever happened (a page differs only
+    # in echoing the address typed)
     assert {(r.status_code, r.body) for r in api} == {(202, b'{"status": "received"}')}
-    assert len({(r.status_code, r.body) for r in pages}) == 1
+    assert len({(r.status_code, r.body.replace(b"b@example.com", b"a@example.com")) for r in pages}) == 1
     assert pages[0].status_code == 202
     assert b"Check your email" in pages[0].body
 
@@ -188,7 +189,8 @@ def test_a_honeypot_hit_is_answered_as_a_person_and_nothing_is_written(
     assert [svc for svc, _ in aws_calls.calls[before:] if svc in ("dynamodb", "events")] == []
     person = register_by_form(client, event_id, "person@example.com")
     assert {r.status_code for r in (honeypot, api_honeypot)} == {202}
-    assert honeypot.body == person.body
+    # (each page echoes the address as typed, and nothing else differs)
+    assert honeypot.body.replace(b"bot1@example.com", b"person@example.com") == person.body
     assert api_honeypot.body == b'{"status": "received"}'
     assert [r["email"] for r in registrations(client, organiser_key, event_id)] == ["person@example.com"]
 

@@ -21,6 +21,38 @@ class EventUpdated(TypedDict):
     capacity_after: int
     starts_at: str
     ends_at: str
+    moved: NotRequired[list[str]]  # calendar fields whose value changed: people get a new invite
+    notify: NotRequired[bool]  # false: the organiser fixed a typo and tells no one
+    before: NotRequired[dict[str, str]]  # what calendars held, to say what changed
+
+
+class EventCancelled(TypedDict):
+    event_id: str
+    cancelled_at: str
+    message: str
+
+
+class EventNoticeDue(TypedDict):
+    """One person's email about their event: moved (an updated invite) or cancelled."""
+
+    event_id: str
+    registration_id: str
+    email: str
+    notice: str  # "moved" or "cancelled"
+    sequence: int  # the event's calendar sequence it is about: a later move is a new notice
+    before: NotRequired[dict[str, str]]
+
+
+class EventMessageRequested(TypedDict):
+    event_id: str
+    message_id: str
+
+
+class EventMessageDue(TypedDict):
+    event_id: str
+    message_id: str
+    registration_id: str
+    email: str
 
 
 class RegistrationConfirmed(TypedDict):
@@ -52,6 +84,7 @@ class RegistrationCancelled(TypedDict):
     email: str
     previous_status: str
     cancelled_at: str
+    promoted: NotRequired[bool]  # the place went to the next person waiting
 
 
 class WaitlistPromoted(TypedDict):
@@ -146,7 +179,8 @@ class ReportRunFinished(TypedDict):
 
 DomainEvent = (
     EventScheduled | EventUpdated | RegistrationConfirmed | RegistrationWaitlisted | RegistrationRepeated
-    | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue | PollInvitationsRequested
+    | EventCancelled | EventNoticeDue | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue
+    | PollInvitationsRequested | EventMessageRequested | EventMessageDue
     | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
     | VoteRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
 )

@@ -279,6 +279,29 @@ def person_topics(what: str, topic_id: str) -> str:
     return f"TOPICS#{what}#{topic_id}"
 
 
+def event_message(event_id: str, message_id: str) -> Key:
+    """An organiser's message to an event's people, in the event's partition (listed with it)."""
+    return {"pk": f"EVENT#{event_id}", "sk": f"{EVENT_MESSAGE_PREFIX}{message_id}"}
+
+
+EVENT_MESSAGE_PREFIX = "MESSAGE#"
+
+
+def message_delivery(message_id: str, email: str) -> Key:
+    """Who was sent an organiser's message: one item per person, the record of what went."""
+    return {"pk": f"MESSAGE#{message_id}", "sk": f"TO#{email}"}
+
+
+def message_deliveries(message_id: str) -> tuple[str, str]:
+    """The partition and sort-key prefix that list a message's deliveries."""
+    return f"MESSAGE#{message_id}", "TO#"
+
+
+def person_message(message_id: str) -> str:
+    """GSI2 sort key for the organiser messages emailed to a person (export, erase)."""
+    return f"{PERSON_MESSAGES}{message_id}"
+
+
 def idempotency_record(idempotency_key: str) -> Key:
     """A worker's record that an action ran: its own partition, so no send shares a hot one."""
     return {"pk": f"idempotency#{idempotency_key}", "sk": "IDEMPOTENCY"}
@@ -293,6 +316,7 @@ PERSON_POLLS = "POLLS#"
 PERSON_NOMINATIONS = "NOMINATION#"
 PERSON_TOPICS = "TOPICS#"
 PERSON_REPORTS = "REPORT#"
+PERSON_MESSAGES = "MESSAGE#"
 
 # How an item is stored rather than what it says: never shown in an export.
 STORAGE_ATTRIBUTES = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", TTL_ATTRIBUTE)

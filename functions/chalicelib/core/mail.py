@@ -24,6 +24,8 @@ class Attachment:
     filename: str
     content_type: str
     data: bytes
+    # Set for an image the HTML shows inline (<img src="cid:...">), such as a check-in QR code.
+    content_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,10 @@ KINDS: dict[str, Kind] = {
     "registration_cancelled": Kind(answerable=True),
     "registration_reminder": Kind(answerable=True),
     "waitlist_promoted": Kind(answerable=True),
+    "event_moved": Kind(answerable=True),
+    "event_cancelled": Kind(answerable=True),
+    # Written by the organisers to an event's people: not automatic, and answered to them.
+    "event_message": Kind(automatic=False, answerable=True),
     "nomination_received": Kind(answerable=True),
     "nomination_decided": Kind(answerable=True),
     # Replies go to the nominee (its own Reply-To header), not back to the organisers.
@@ -98,7 +104,14 @@ def build(message: Email) -> EmailMessage:
         mime[name] = value
     mime.set_content(text)
     mime.add_alternative(html, subtype="html")
+    html_part = mime.get_body(("html",))
     for attachment in message.attachments:
+        if attachment.content_id and html_part is not None:
+            maintype, _, subtype = attachment.content_type.partition("/")
+            html_part.add_related(attachment.data, maintype=maintype, subtype=subtype,
+                                  cid=f"<{attachment.content_id}>", filename=attachment.filename,
+                                  disposition="inline")
+            continue
         maintype, _, rest = attachment.content_type.partition("/")
         subtype, *pairs = (part.strip() for part in rest.split(";"))
         params = dict(pair.split("=", 1) for pair in pairs if "=" in pair)

@@ -6,7 +6,8 @@ from chalice import Blueprint, Response
 
 from chalicelib.core import web
 from chalicelib.core.organiser_auth import organiser_auth, organiser_email
-from chalicelib.events import forms, service
+from chalicelib.events import cancellation, forms, service
+from chalicelib.events import changes as changes_rules
 
 blueprint = Blueprint(__name__)
 
@@ -37,8 +38,21 @@ def show_event(event_id: str) -> Response:
 @blueprint.route("/admin/events/{event_id}", methods=["PATCH"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
 def change_event(event_id: str) -> Response:
-    data = web.body(blueprint.current_request)
+    notify, data, problems = changes_rules.read_notify(web.body(blueprint.current_request))
     current = web.found(service.get_event(event_id), "event")
-    changes = web.valid(forms.read_changes(data, current))
-    updated = web.found(service.update_event(event_id, changes), "event")
+    if current.get("cancelled_at"):
+        raise cancellation.EventCancelled(current)
+    changes, errors = forms.read_changes(data, current)
+    changes = web.valid((changes, {**problems, **errors}))
+    updated = web.found(service.update_event(event_id, changes, notify=notify), "event")
     return web.json_response(service.public_view(updated))
+
+
+@blueprint.route("/admin/events/{event_id}/cancel", methods=["POST"], authorizer=organiser_auth,
+                 content_types=web.FORM_TYPES)
+def cancel_event(event_id: str) -> Response:
+    request = blueprint.current_request
+    message = web.valid(cancellation.read_message(web.body(request)))
+    done = web.found(cancellation.cancel_event(event_id, message, organiser_email(request.context)), "event")
+    return web.json_response({"status": "cancelled", "already": done.already,
+                              "event": service.public_view(done.event)})

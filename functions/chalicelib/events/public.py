@@ -7,6 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.core import web
 from chalicelib.core.form_guard import form_started_stamp
 from chalicelib.events import service
+from chalicelib.reports import content as reports
 
 blueprint = Blueprint(__name__)
 
@@ -18,6 +19,17 @@ def list_events() -> Response:
     if web.wants_json(request):
         return web.json_response([service.public_view(item) for item in events])
     return web.page("events.html", events=events)
+
+
+@blueprint.route("/events/past", methods=["GET"])
+def list_past_events() -> Response:
+    request = blueprint.current_request
+    past = [(item, reports.is_published(item["event_id"])) for item in service.past_events()]
+    if web.wants_json(request):
+        return web.json_response([
+            {**service.public_view(item), "report_url": f"/reports/{item['event_id']}" if published else None}
+            for item, published in past])
+    return web.page("events_past.html", past=past)
 
 
 @blueprint.route("/events/{event_id}", methods=["GET"])

@@ -11,11 +11,15 @@ from typing import Any
 
 from chalicelib.core import bus, clock, keys, store
 from chalicelib.core.errors import Invalid
+from chalicelib.events import changes as event_changes
 
 EVENT_FIELDS = {
     "title", "number", "starts_at", "ends_at", "timezone", "venue", "host", "capacity",
     "description", "registration_closes_at", "slide_policy", "speakers",
 }
+# Shown with the event, never set by a change: a cancelled event says so, and the calendar
+# sequence its invites carry.
+SHOWN_FIELDS = ("cancelled_at", "cancel_message", "sequence")
 COUNTS = ("confirmed", "waitlisted", "cancelled", "attended")
 SLIDE_POLICIES = ("registered", "consented", "public")
 
@@ -53,7 +57,8 @@ def _slug(title: str) -> str:
 
 def public_view(item: dict[str, Any]) -> dict[str, Any]:
     """The event as the API shows it: no key attributes."""
-    view = {k: v for k, v in item.items() if k in EVENT_FIELDS or k in ("event_id", "created_at", "updated_at")}
+    view = {k: v for k, v in item.items()
+            if k in EVENT_FIELDS or k in SHOWN_FIELDS or k in ("event_id", "created_at", "updated_at")}
     view["counts"] = {name: int(item.get(name, 0)) for name in COUNTS}
     return view
 
@@ -94,11 +99,12 @@ def get_event(event_id: str) -> dict[str, Any] | None:
     return store.get(keys.event(event_id))
 
 
-def update_event(event_id: str, changes: dict[str, Any]) -> dict[str, Any] | None:
+def update_event(event_id: str, changes: dict[str, Any], *, notify: bool = True) -> dict[str, Any] | None:
     """Apply validated changes; None if the event does not exist.
 
     Raises CapacityTooSmall when the new capacity is below the confirmed count. A capacity
-    increase is announced so the waiting list can be promoted.
+    increase is announced so the waiting list can be promoted; a new time, zone, venue or title
+    raises the calendar sequence and, unless `notify` is false, is announced to its people.
     """
     if not changes:
         return get_event(event_id)
@@ -118,6 +124,12 @@ def update_event(event_id: str, changes: dict[str, Any]) -> dict[str, Any] | Non
     before = get_event(event_id)
     if before is None:
         return None
+    moved = event_changes.moved(before, stored)
+    if moved:
+        # Calendars replace an invite only by one with a higher SEQUENCE (RFC 5546).
+        expression += ", #sequence = if_not_exists(#sequence, :zero) + :one"
+        names["#sequence"] = "sequence"
+        vals.update({":zero": 0, ":one": 1})
     try:
         after = store.update(keys.event(event_id), expression, condition=condition, names=names, vals=vals)
     except store.ConditionFailed:
@@ -132,6 +144,9 @@ def update_event(event_id: str, changes: dict[str, Any]) -> dict[str, Any] | Non
         "capacity_after": int(after["capacity"]),
         "starts_at": after["starts_at"],
         "ends_at": after["ends_at"],
+        "moved": moved,
+        "notify": notify,
+        "before": event_changes.calendar_snapshot(before),
     })
     return after
 
@@ -145,12 +160,23 @@ def upcoming_events(limit: int = 50) -> list[dict[str, Any]]:
     return [item for item in items if item["ends_at"] >= now]
 
 
+def past_events(limit: int = 100) -> list[dict[str, Any]]:
+    """Events that have ended, latest first (a GSI query, never a scan). Listed by start time,
+    newest first, so only the few events still to come are read and passed over."""
+    now = clock.iso(clock.now())
+    ended = (item for item in store.query(keys.EVENT_LISTING_PK, index=keys.GSI1, forward=False)
+             if item["ends_at"] < now)
+    return [item for _, item in zip(range(limit), ended, strict=False)]
+
+
 def all_events(limit: int = 200) -> list[dict[str, Any]]:
     """Every event, newest first, for organisers."""
     return list(store.query(keys.EVENT_LISTING_PK, index=keys.GSI1, forward=False, limit=limit))
 
 
 def registration_open(item: dict[str, Any]) -> bool:
+    if item.get("cancelled_at"):
+        return False
     now = clock.iso(clock.now())
     closes = item.get("registration_closes_at") or item["starts_at"]
     return now < closes and now < item["starts_at"]

@@ -28,6 +28,7 @@ from chalicelib.core import clock, hashing
 from chalicelib.core.observability import logger
 from chalicelib.nominations import service as nominations
 from chalicelib.polls import service as polls
+from chalicelib.registration import messages
 from chalicelib.registration import service as registrations
 from chalicelib.reports import delivery as reports
 from chalicelib.slides import service as slides
@@ -38,6 +39,7 @@ Export = dict[str, list[dict[str, Any]]]
 # Registrations go first: giving up a held place must happen while the record still exists.
 HOLDERS: tuple[tuple[Callable[[str], Export], Callable[[str], int]], ...] = (
     (registrations.export_person, registrations.erase_person),
+    (messages.export_person, messages.erase_person),
     (slides.export_person, slides.erase_person),
     (polls.export_person, polls.erase_person),
     (nominations.export_person, nominations.erase_person),

@@ -71,14 +71,15 @@ def invite_to_polls(request: PollInvitationsRequested) -> int:
     """
     event_id = request["event_id"]
     event = events.get_event(event_id)
-    if event is None or (request.get("ends_at") and request["ends_at"] != event["ends_at"]):
+    if event is None or event.get("cancelled_at") or (
+            request.get("ends_at") and request["ends_at"] != event["ends_at"]):
         logger.info("poll invitations no longer apply", extra={"event_id": event_id})
         return 0
     if not service.open_polls(event_id):
         logger.info("no open polls to invite to", extra={"event_id": event_id})
         return 0
     announced = 0
-    for chunk in _chunks(registrations.confirmed_registrations(event_id)):
+    for chunk in _chunks(_invitees(event)):
         bus.publish_many([
             (INVITATION_DUE, {"event_id": event_id, "run_id": request["run_id"],
                               "email": record["email"], "registration_id": record["registration_id"]})
@@ -86,6 +87,20 @@ def invite_to_polls(request: PollInvitationsRequested) -> int:
         ])
         announced += len(chunk)
     return announced
+
+
+def _attendance_taken(event: dict[str, Any]) -> bool:
+    return int(event.get("attended", 0)) > 0
+
+
+def _invitees(event: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Those marked attended once attendance was taken (nobody marked absent), else the confirmed."""
+    if not _attendance_taken(event):
+        yield from registrations.confirmed_registrations(event["event_id"])
+        return
+    for record in registrations.registrations_of(event["event_id"]):
+        if record.get("attended"):
+            yield record
 
 
 def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -112,6 +127,9 @@ def send_invitation(due: PollInvitationDue) -> bool:
     if event is None or not service.may_vote(registration):
         logger.info("not registered any more; no poll invitation", extra={"event_id": event_id})
         return False
+    if _attendance_taken(event) and not (registration or {}).get("attended"):
+        logger.info("marked absent; no poll invitation", extra={"event_id": event_id})
+        return False
     polls = service.open_polls(event_id)
     if not polls or not _claim(event_id, email, due["run_id"]):
         return False
@@ -122,7 +140,10 @@ def send_invitation(due: PollInvitationDue) -> bool:
         to=email,
         subject=f"How was {title}? {_questions(len(polls))}",
         template="poll_invitation",
+        # Thanked for coming only once the event is over and they were not marked absent.
         context={"event": event, "title": title, "count": len(polls),
+                 "came": event["ends_at"] <= clock.iso(clock.now()) and (
+                     not _attendance_taken(event) or bool((registration or {}).get("attended"))),
                  "questions": _questions(len(polls)).lower(), "days": LINK_DAYS,
                  "name": (registration or {}).get("name") or "",
                  "link": f"{settings.public_base_url}/p/{raw}"},

@@ -1,13 +1,13 @@
-"""Organiser routes for registrations: the list (JSON or CSV) and attendance."""
+"""Organiser routes for registrations: the list (JSON or CSV), attendance and check-in at the door."""
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
 from chalicelib.core import web
-from chalicelib.core.organiser_auth import organiser_auth
+from chalicelib.core.organiser_auth import organiser_auth, organiser_email
 from chalicelib.events.service import COUNTS
-from chalicelib.registration import export, forms, service
+from chalicelib.registration import checkins, export, forms, messages, service
 
 blueprint = Blueprint(__name__)
 
@@ -44,3 +44,26 @@ def mark_attendance(event_id: str) -> Response:
     return web.json_response({
         "marked": result.marked, "already": result.already, "unknown": result.unknown,
     })
+
+
+@blueprint.route("/admin/events/{event_id}/checkins", methods=["POST"], authorizer=organiser_auth,
+                 content_types=web.FORM_TYPES)
+def check_in(event_id: str) -> Response:
+    by = checkins.invalid_if_missing(checkins.read_checkin(web.body(blueprint.current_request)))
+    return web.json_response(checkins.check_in_view(checkins.check_in(event_id, by)))
+
+
+@blueprint.route("/admin/events/{event_id}/messages", methods=["POST"], authorizer=organiser_auth,
+                 content_types=web.FORM_TYPES)
+def write_to_people(event_id: str) -> Response:
+    request = blueprint.current_request
+    message = web.valid(messages.read_message(web.body(request)))
+    item = messages.send_message(event_id, message, organiser_email(request.context))
+    return web.json_response({"status": "queued", "message_id": item["message_id"]}, 202,
+                             headers={"Location": f"/admin/events/{event_id}/messages/{item['message_id']}"})
+
+
+@blueprint.route("/admin/events/{event_id}/messages/{message_id}", methods=["GET"], authorizer=organiser_auth)
+def show_message(event_id: str, message_id: str) -> Response:
+    item = web.found(messages.get_message(event_id, message_id), "message")
+    return web.json_response(messages.message_view(item))

@@ -3,14 +3,16 @@ place, a calendar invite: one table of mails (MAILS) and one function that sends
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 
-from chalicelib.core import clock, mail, tokens
+from chalicelib.core import clock, keys, mail, store, tokens
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
+from chalicelib.registration import checkins
 from chalicelib.registration import invite as ics
 from chalicelib.registration.service import CONFIRMED, MANAGE_PURPOSE, WAITLISTED, position
 
@@ -35,15 +37,21 @@ class Mail:
 
     subject: str
     invite: str | None = None  # ics.REQUEST or ics.CANCEL
+    # The CANCEL of a cancelled event goes to everyone it concerned, waiting people included.
+    invite_everyone: bool = False
+    # A confirmed person's check-in QR code for the door.
+    checkin: bool = False
 
 
 MAILS = {
-    "registration_confirmed": Mail("You're registered", invite=ics.REQUEST),
+    "registration_confirmed": Mail("You're registered", invite=ics.REQUEST, checkin=True),
     "registration_waitlisted": Mail("You're on the waiting list"),
-    "registration_repeated": Mail("You're already registered", invite=ics.REQUEST),
-    "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST),
+    "registration_repeated": Mail("You're already registered", invite=ics.REQUEST, checkin=True),
+    "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST, checkin=True),
     "registration_cancelled": Mail("Registration cancelled", invite=ics.CANCEL),
     "registration_reminder": Mail("See you soon"),
+    "event_moved": Mail("Changed", invite=ics.REQUEST, checkin=True),
+    "event_cancelled": Mail("Cancelled", invite=ics.CANCEL, invite_everyone=True),
 }
 
 
@@ -54,22 +62,47 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     spec = MAILS[template]
     link = manage_link(event, record)
     status = record.get("status")
-    return mail.send(mail.Email(
+    attachments = _attachments(spec, event, record, detail, link)
+    checkin_url = None
+    if spec.checkin and status == CONFIRMED:
+        checkin_url = checkins.checkin_link(event, record)
+        attachments.append(checkins.qr_code(checkin_url))
+    sent = mail.send(mail.Email(
         to=record["email"],
         subject=f"{spec.subject}: {display_title(event)}",
         template=template,
         context={"event": event, "title": display_title(event), "person": record, "manage_url": link,
                  "status": status, "previous_status": detail.get("previous_status"),
+                 "promoted": bool(detail.get("promoted")), "before": detail.get("before") or {},
+                 "checkin_url": checkin_url, "checkin_cid": checkins.QR_CONTENT_ID,
                  "position": position(record) if status == WAITLISTED else None},
-        attachments=_attachments(spec, event, record, detail, link),
+        attachments=attachments,
     ))
+    _saw_sequence(record, int(event.get("sequence", 0)))
+    return sent
+
+
+def _saw_sequence(record: dict[str, Any], sequence: int) -> None:
+    """Note that the person has been sent the event as it is at `sequence`, so a notice of a
+    change they already saw (they registered after it) is not sent."""
+    # Refused when already noted at this sequence or later, or when the registration is gone.
+    with contextlib.suppress(store.ConditionFailed):
+        store.update(keys.registration(record["event_id"], record["email"]), "SET seen_sequence = :seq",
+                     condition="registration_id = :rid AND (attribute_not_exists(seen_sequence) "
+                               "OR seen_sequence < :seq)",
+                     vals={":seq": sequence, ":rid": record["registration_id"]}, return_values="NONE")
+
+
+def saw_sequence(record: dict[str, Any], sequence: int) -> bool:
+    """Whether the person was already sent the event as it is at `sequence`."""
+    return int(record.get("seen_sequence", -1)) >= sequence
 
 
 def _attachments(spec: Mail, event: dict[str, Any], record: dict[str, Any], detail: dict[str, Any],
                  link: str) -> list[mail.Attachment]:
     # A REQUEST goes to whoever holds a place, a CANCEL to whoever held one until now.
     held = detail.get("previous_status") if spec.invite == ics.CANCEL else record.get("status")
-    if spec.invite is None or held != CONFIRMED:
+    if spec.invite is None or (held != CONFIRMED and not spec.invite_everyone):
         return []
     return [invite(event, record, link, method=spec.invite)]
 
@@ -86,8 +119,9 @@ def invite(event: dict[str, Any], record: dict[str, Any], manage_url: str, *,
     data = ics.build(ics.Invite(
         uid=f"{record['registration_id']}@clubflow",
         method=method,
-        # The cancellation must outrank the invite it replaces.
-        sequence=1 if cancel else 0,
+        # Each move of the event raises its sequence; a cancellation must outrank the invite
+        # it replaces.
+        sequence=int(event.get("sequence", 0)) + (1 if cancel else 0),
         title=display_title(event),
         starts_at=clock.parse(event["starts_at"]),
         ends_at=clock.parse(event["ends_at"]),

@@ -47,7 +47,7 @@ def plan_reminders(event_id: str, starts_at: str) -> str | None:
 def remind_attendees(event_id: str, starts_at: str) -> int:
     """Announce one ReminderDue per confirmed attendee; return how many."""
     event = events.get_event(event_id)
-    if event is None or event["starts_at"] != starts_at:
+    if event is None or event["starts_at"] != starts_at or event.get("cancelled_at"):
         logger.info("reminder no longer applies", extra={"event_id": event_id})
         return 0
     entries: list[tuple[str, DomainEvent]] = [

@@ -19,6 +19,7 @@ from typing import Any
 from chalicelib.core import bus, clock, domain_events, keys, store, tokens
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.events import service as events
+from chalicelib.events.cancellation import EventCancelled
 from chalicelib.registration.forms import Registrant
 
 CONFIRMED = "confirmed"
@@ -26,8 +27,9 @@ WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 MANAGE_PURPOSE = "manage"
 # Conditions on the event item, and the attributes they name (their one value is :now).
-_OPEN = "#starts_at > :now AND (attribute_not_exists(#registration_closes_at) OR #registration_closes_at > :now)"
-_OPEN_NAMES = ("starts_at", "registration_closes_at")
+_OPEN = ("#starts_at > :now AND (attribute_not_exists(#registration_closes_at) OR #registration_closes_at > :now)"
+         " AND attribute_not_exists(#cancelled_at)")
+_OPEN_NAMES = ("starts_at", "registration_closes_at", "cancelled_at")
 _NOT_STARTED = "attribute_exists(pk) AND #starts_at > :now"
 _NOT_STARTED_NAMES = ("starts_at",)
 
@@ -239,6 +241,11 @@ def registrations(event_id: str) -> list[dict[str, Any]]:
     return items
 
 
+def registrations_of(event_id: str) -> Iterator[dict[str, Any]]:
+    """Every registration of an event, page by page (memory stays flat however many)."""
+    yield from store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.REGISTRATION_PREFIX)
+
+
 def confirmed_registrations(event_id: str) -> Iterator[dict[str, Any]]:
     for item in store.query(keys.event_prefix_pk(event_id), sk_prefix=keys.REGISTRATION_PREFIX):
         if item.get("status") == CONFIRMED:
@@ -285,6 +292,9 @@ def cancel_by_link(raw_token: str) -> tuple[Managed, Cancellation] | None:
     event = events.get_event(event_id)
     if event is None:
         return None
+    if event.get("cancelled_at"):
+        # Nothing to free or hand on: the organisers cancelled the event for everyone.
+        raise EventCancelled(event)
     if event["starts_at"] <= clock.iso(clock.now()):
         raise EventStarted(event)
     cancellation = cancel(event_id, email)
@@ -318,7 +328,7 @@ def cancel(event_id: str, email: str) -> Cancellation | None:
             continue  # promoted or cancelled meanwhile: decide again on what it is now
         bus.publish("RegistrationCancelled", domain_events.RegistrationCancelled(
             event_id=event_id, registration_id=record["registration_id"], email=record["email"],
-            previous_status=record.get("status", ""), cancelled_at=now))
+            previous_status=record.get("status", ""), cancelled_at=now, promoted=promoted is not None))
         if promoted is not None:
             _announce_promotion(promoted, now)
         return Cancellation(record, promoted=promoted)

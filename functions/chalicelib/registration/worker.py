@@ -18,13 +18,15 @@ from chalice.app import SQSEvent
 
 from chalicelib.core import workers
 from chalicelib.core.domain_events import (
+    EventCancelled,
+    EventMessageRequested,
     EventScheduled,
     EventUpdated,
     RemindersDue,
 )
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
-from chalicelib.registration import emails, reminders, service
+from chalicelib.registration import emails, messages, notices, reminders, service
 
 blueprint = Blueprint(__name__)
 
@@ -71,7 +73,8 @@ OUTCOMES = {
 
 @blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE, name="send_registration_mail", batch_size=10)
 def send_registration_mail(event: SQSEvent) -> dict[str, Any]:
-    return workers.consume(event, dict.fromkeys(OUTCOMES, send_outcome))
+    return workers.consume(event, {**dict.fromkeys(OUTCOMES, send_outcome), "EventNoticeDue": notices.send_notice,
+                                   "EventMessageDue": messages.send_one})
 
 
 @blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE, name="follow_event_changes", batch_size=10)
@@ -79,6 +82,8 @@ def follow_event_changes(event: SQSEvent) -> dict[str, Any]:
     return workers.consume(event, {
         "EventScheduled": on_event_scheduled,
         "EventUpdated": on_event_updated,
+        "EventCancelled": on_event_cancelled,
+        "EventMessageRequested": on_message_requested,
         "RemindersDue": on_reminders_due,
     })
 
@@ -113,6 +118,15 @@ def on_event_updated(_: str, detail: EventUpdated) -> None:
     if "capacity" in changed and int(detail["capacity_after"]) > int(detail["capacity_before"]):
         promoted = service.promote_waiting(detail["event_id"])
         logger.info("waiting list promoted", extra={"event_id": detail["event_id"], "count": len(promoted)})
+    notices.announce_change(detail)
+
+
+def on_event_cancelled(_: str, detail: EventCancelled) -> None:
+    notices.announce_cancellation(detail)
+
+
+def on_message_requested(_: str, detail: EventMessageRequested) -> None:
+    messages.fan_out(detail)
 
 
 def on_reminders_due(_: str, detail: RemindersDue) -> None:

@@ -171,6 +171,7 @@ def published_reports(limit: int = 200) -> list[dict[str, Any]]:
 
 
 def is_published(event_id: str) -> bool:
+    """Whether the event's report has a web version (a real run has sent it)."""
     return bool((get_report(event_id) or {}).get("published_key"))
 
 
