@@ -64,6 +64,9 @@ class StackInMoto:
     def __init__(self) -> None:
         from moto import mock_aws
 
+        from clubflow.dev import transactions
+
+        transactions.apply()  # as the local stack's moto: transactions cost what they touch
         self.mock = mock_aws()
         self.deployed: Deployed | None = None
         self.baseline: Baseline | None = None

@@ -90,6 +90,9 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
+        from clubflow.dev import transactions
+
+        transactions.apply()  # a transaction costs what it touches, not the table's size
         # werkzeug logs every request at INFO; the API's own access log is enough.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server: BaseWSGIServer = make_server(
