@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = (
     "clubflow.commands.attendance",
+    "clubflow.commands.bench",
     "clubflow.commands.dev",
     "clubflow.commands.events",
     "clubflow.commands.nominations",

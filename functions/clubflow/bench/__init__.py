@@ -1,0 +1,1 @@
+"""Benchmarks: each module measures one figure against its floor in the same run."""
