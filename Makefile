@@ -23,8 +23,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# `make dev PORT=8001` for another port; the data stays in .clubflow/dev/ between runs.
+PORT ?= 8000
 dev: setup
-	$(BIN)/clubflow dev --demo
+	$(BIN)/clubflow dev --demo --port $(PORT)
 
 # Lint and types first: a style or typing slip fails the run as a broken test would.
 test: setup browser node_modules/axe-core/axe.min.js lint

@@ -34,6 +34,8 @@ os.environ.update(
     TABLE_NAME="unset-until-a-test-deploys",
     MAIL_FROM="CofEe Club <club@example.com>",
     PUBLIC_BASE_URL="http://testserver",
+    # A developer's running `clubflow dev` records itself for their user: tests never find it.
+    CLUBFLOW_RUNTIME_DIR=str(Path(__file__).resolve().parent / ".no-runtime"),
 )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import requests
 
-from tests.e2e.conftest import DevProcess, LocalStack
+from tests.e2e.conftest import DevProcess, LocalStack, run_cli, runtime_dir
 
 JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 EVENT = {
@@ -114,3 +114,23 @@ def test_stopped_and_started_twice_it_keeps_its_key_and_its_demo(tmp_path: Path)
     # The key created at the first start still opens the organiser routes; the demo loaded once
     assert len(set(seen)) == 1, seen
     assert seen[0][1].count(",") == 0 and seen[0][1].startswith("communities-of-practice")
+
+
+def test_commands_find_the_running_stack_from_any_folder(tmp_path: Path) -> None:
+    home, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    home.mkdir()
+    elsewhere.mkdir()
+    mine = {"CLUBFLOW_RUNTIME_DIR": runtime_dir(home)}
+    dev = DevProcess(home)
+    try:
+        stack = LocalStack(dev.wait_until_up(), home)
+        ok(stack.admin("POST", "/admin/events", EVENT))
+        listed = run_cli(elsewhere, "events", "list", **mine)
+        assert listed.returncode == 0, listed.stderr
+        assert "Communities that last" in listed.stdout
+    finally:
+        assert dev.interrupt() == 0
+    # Stopped, it is not found, and the command says how to reach a deployment instead
+    refused = run_cli(elsewhere, "events", "list", **mine)
+    assert refused.returncode == 2
+    assert "CLUBFLOW_API_URL" in refused.stderr and "clubflow dev" in refused.stderr

@@ -263,12 +263,12 @@ class LocalStack:
         return self.running
 
     def save_state(self) -> Path:
-        """Tell `clubflow organisers` and the API client where this stack is (owner-only file)."""
+        """Tell `clubflow` commands where this stack is (owner-only files): in this folder, and in
+        this user's runtime file, so they find it from any folder."""
         assert self.running is not None
-        self._state_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self._state_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(self.running.state(), handle, indent=2)
+        text = json.dumps(self.running.state(), indent=2)
+        for path in self._state_files():
+            _write_private(path, text)
         return self._state_file
 
     def stop(self) -> None:
@@ -292,13 +292,19 @@ class LocalStack:
             self._store = None
         self._forget_state()
 
+    def _state_files(self) -> tuple[Path, Path]:
+        from clubflow.api import runtime_file
+
+        return self._state_file, runtime_file().absolute()
+
     def _forget_state(self) -> None:
-        try:
-            ours = json.loads(self._state_file.read_text()).get("pid") == os.getpid()
-        except (OSError, ValueError):
-            return
-        if ours:
-            self._state_file.unlink(missing_ok=True)
+        for path in self._state_files():
+            try:
+                ours = json.loads(path.read_text()).get("pid") == os.getpid()
+            except (OSError, ValueError):
+                continue
+            if ours:  # another stack started since owns it now
+                path.unlink(missing_ok=True)
 
     def _bind_api(self, app: Chalice, config: Config) -> LocalDevServer:
         from chalice.local import ThreadedHTTPServer
@@ -341,7 +347,7 @@ def _existing(region: str) -> Deployed:
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(text)
