@@ -36,10 +36,9 @@ lint: setup
 	$(BIN)/ruff check functions tests
 	$(BIN)/mypy
 
+# Every benchmark, each figure against its floor in the same run (`clubflow bench --quick`: a minute).
 bench: setup
-	$(BIN)/python tests/benchmarks/cold_start.py
-	$(BIN)/python tests/benchmarks/registration_requests.py
-	$(BIN)/python tests/benchmarks/report_run.py
+	$(BIN)/clubflow bench
 
 clean:
 	rm -rf $(VENV) build node_modules .pytest_cache .mypy_cache .ruff_cache
