@@ -134,3 +134,15 @@ def test_commands_find_the_running_stack_from_any_folder(tmp_path: Path) -> None
     refused = run_cli(elsewhere, "events", "list", **mine)
     assert refused.returncode == 2
     assert "CLUBFLOW_API_URL" in refused.stderr and "clubflow dev" in refused.stderr
+
+
+def test_a_second_stack_on_the_same_state_is_refused_in_one_line(tmp_path: Path) -> None:
+    dev = DevProcess(tmp_path)
+    try:
+        dev.wait_until_up()
+        second = run_cli(tmp_path, "dev", "--port", "0")
+    finally:
+        assert dev.interrupt() == 0
+    assert second.returncode == 2
+    assert "another `clubflow dev` keeps its data in" in second.stderr
+    assert "Traceback" not in second.stderr

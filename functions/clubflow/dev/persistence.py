@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import fcntl
 import io
 import json
 import logging
 import os
 import pickle
+import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ log = logging.getLogger("clubflow.dev.persistence")
 
 JOURNAL = "journal"
 SNAPSHOT = "snapshot"
+LOCK = "lock"
 # The moto services the local stack uses; each is pickled whole into the snapshot.
 SERVICES = ("cloudformation", "dynamodb", "dynamodbstreams", "events", "iam", "s3", "scheduler",
             "ses", "sesv2", "sqs", "sts")
@@ -111,14 +114,40 @@ class Replayed:
         return self.from_snapshot or self.requests > 0
 
 
+class InUse(Exception):
+    """Another running local stack keeps its data in this folder."""
+
+
 class Store:
-    """The state folder: restores moto from it, then journals moto's requests into it."""
+    """The state folder: restores moto from it, then journals moto's requests into it.
+
+    One local stack at a time holds the folder (a lock on a file in it, released when the
+    process ends however it ends): two journalling into one file would corrupt it.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.sequence = 0
         self._journal: BinaryIO | None = None
+        folder.mkdir(parents=True, exist_ok=True)
+        self._lock = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._lock)
+            raise InUse(f"another `clubflow dev` keeps its data in {folder}: stop it, "
+                        "or give this one --state DIR") from None
         _picklable_locks()
+
+    def empty(self) -> None:
+        """Forget everything kept here (`--fresh`)."""
+        for path in self.folder.iterdir():
+            if path.name == LOCK:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
     @property
     def journal_path(self) -> Path:
@@ -263,6 +292,9 @@ class Store:
         if self._journal is not None:
             self._journal.close()
             self._journal = None
+        if self._lock >= 0:
+            os.close(self._lock)  # and with it the lock
+            self._lock = -1
 
 
 def _call(moto_app: Wsgi, recorded: dict[str, Any]) -> None:

@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import threading
 import warnings
 from collections.abc import Iterator
@@ -228,11 +227,14 @@ class LocalStack:
         api_url = f"http://{self._host}:{self._api.server.server_address[1]}"
 
         if self._state_dir is not None:
-            from clubflow.dev.persistence import Store
+            from clubflow.dev.persistence import InUse, Store
 
+            try:
+                self._store = Store(self._state_dir)
+            except InUse as error:
+                raise LocalStackError(str(error)) from None
             if self._fresh:
-                shutil.rmtree(self._state_dir, ignore_errors=True)
-            self._store = Store(self._state_dir)
+                self._store.empty()
         self._moto = MotoServer(self._host, state=self._store, region=self._region)
         restored = bool(self._moto.restored and self._moto.restored.anything)
         self._moto.start()
@@ -286,8 +288,10 @@ class LocalStack:
             self._moto.stop()
             self._moto = None
         if self._store is not None:
-            # Nothing reaches moto now: fold the journal into one snapshot for a quick next start.
-            self._store.snapshot()
+            # Nothing reaches moto now: fold the journal into one snapshot for a quick next start
+            # (only after a whole start: a start that failed half-way leaves the files as they were).
+            if self.running is not None:
+                self._store.snapshot()
             self._store.close()
             self._store = None
         self._forget_state()
