@@ -36,7 +36,9 @@ import logging
 import os
 import pickle
 import shutil
+import struct
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +50,7 @@ log = logging.getLogger("clubflow.dev.persistence")
 JOURNAL = "journal"
 SNAPSHOT = "snapshot"
 LOCK = "lock"
+_FRAME = struct.Struct("<II")  # an entry's length and CRC-32, before the entry
 # The moto services the local stack uses; each is pickled whole into the snapshot.
 SERVICES = ("cloudformation", "dynamodb", "dynamodbstreams", "events", "iam", "s3", "scheduler",
             "ses", "sesv2", "sqs", "sts")
@@ -202,7 +205,9 @@ class Store:
         return True
 
     def _entries(self) -> Iterator[tuple[int, str, dict[str, Any]]]:
-        """The journal's entries in order; a torn last entry (a kill mid-write) is cut off."""
+        """The journal's entries in order; a torn last entry (a kill mid-write) is cut off.
+
+        Each entry is framed as its length and CRC-32, then the pickled entry."""
         try:
             handle = self.journal_path.open("rb")
         except FileNotFoundError:
@@ -210,15 +215,15 @@ class Store:
         good = 0
         with handle:
             while True:
-                try:
-                    entry = pickle.load(handle)  # noqa: S301 - our own file, written by this module
-                except EOFError:
+                header = handle.read(_FRAME.size)
+                if not header:
                     break
-                except (pickle.UnpicklingError, ValueError, TypeError, IndexError, AttributeError):
+                payload = handle.read(_FRAME.unpack(header)[0]) if len(header) == _FRAME.size else b""
+                if len(header) < _FRAME.size or zlib.crc32(payload) != _FRAME.unpack(header)[1] or not payload:
                     log.warning("journal ends in a partial entry (the stack was killed mid-write): cut")
                     break
                 good = handle.tell()
-                yield entry
+                yield pickle.loads(payload)  # noqa: S301 - our own file, written by this module
         with self.journal_path.open("r+b") as journal:
             journal.truncate(good)
 
@@ -267,7 +272,8 @@ class Store:
         return [answer]
 
     def _append(self, sequence: int, kind: str, data: dict[str, Any]) -> None:
-        entry = pickle.dumps((sequence, kind, data), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((sequence, kind, data), protocol=pickle.HIGHEST_PROTOCOL)
+        entry = _FRAME.pack(len(payload), zlib.crc32(payload)) + payload
         with self._file_lock:
             assert self._journal is not None
             self._journal.write(entry)
