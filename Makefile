@@ -23,8 +23,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# `make dev PORT=8001` for another port; the data stays in .clubflow/dev/ between runs.
+PORT ?= 8000
 dev: setup
-	$(BIN)/clubflow dev --demo
+	$(BIN)/clubflow dev --demo --port $(PORT)
 
 # Lint and types first: a style or typing slip fails the run as a broken test would.
 test: setup browser node_modules/axe-core/axe.min.js lint
@@ -34,10 +36,9 @@ lint: setup
 	$(BIN)/ruff check functions tests
 	$(BIN)/mypy
 
+# Every benchmark, each figure against its floor in the same run (`clubflow bench --quick`: a minute).
 bench: setup
-	$(BIN)/python tests/benchmarks/cold_start.py
-	$(BIN)/python tests/benchmarks/registration_requests.py
-	$(BIN)/python tests/benchmarks/report_run.py
+	$(BIN)/clubflow bench
 
 clean:
 	rm -rf $(VENV) build node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -36,6 +36,8 @@ os.environ.update(
     PUBLIC_BASE_URL="http://testserver",
     # moto has no SES GetAccount: the account's send rate as a raised production quota.
     MAIL_SEND_RATE="1000",
+    # A developer's running `clubflow dev` records itself for their user: tests never find it.
+    CLUBFLOW_RUNTIME_DIR=str(Path(__file__).resolve().parent / ".no-runtime"),
 )
 
 
@@ -66,6 +68,9 @@ class StackInMoto:
     def __init__(self) -> None:
         from moto import mock_aws
 
+        from clubflow.dev import transactions
+
+        transactions.apply()  # as the local stack's moto: transactions cost what they touch
         self.mock = mock_aws()
         self.deployed: Deployed | None = None
         self.baseline: Baseline | None = None

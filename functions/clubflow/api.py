@@ -1,7 +1,8 @@
 """A small client for the clubflow HTTP API, used by organiser commands.
 
 It finds the API and key from --api/--key, then CLUBFLOW_API_URL/CLUBFLOW_ORGANISER_KEY, then
-the running local stack's state file (.clubflow/dev.json, written by `clubflow dev`).
+the running local stack: `clubflow dev` writes where it runs to .clubflow/dev.json in its folder
+and to a per-user runtime file, so commands find it from any folder while it runs.
 """
 
 from __future__ import annotations
@@ -17,13 +18,44 @@ import requests
 from clubflow.cli import CommandError
 
 STATE_FILE = Path(".clubflow") / "dev.json"
+NOT_FOUND = ("pass --api (and --key) or set CLUBFLOW_API_URL and CLUBFLOW_ORGANISER_KEY for a deployment, "
+             "or start `clubflow dev` for the local stack")
+
+
+def runtime_file() -> Path:
+    """This user's record of the running local stack: $CLUBFLOW_RUNTIME_DIR, else
+    $XDG_RUNTIME_DIR/clubflow, else ~/.cache/clubflow."""
+    folder = os.environ.get("CLUBFLOW_RUNTIME_DIR")
+    if folder:
+        return Path(folder) / "dev.json"
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = Path(runtime) / "clubflow" if runtime else Path.home() / ".cache" / "clubflow"
+    return base / "dev.json"
 
 
 def local_state() -> dict[str, Any]:
+    """The local stack started in this folder, else the one this user has running, else {}."""
     try:
         return dict(json.loads(STATE_FILE.read_text()))
     except (OSError, ValueError):
+        pass
+    try:
+        state = dict(json.loads(runtime_file().read_text()))
+    except (OSError, ValueError):
         return {}
+    return state if _running(state.get("pid")) else {}  # a killed stack leaves its record
+
+
+def _running(pid: object) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +76,7 @@ class Api:
         self.base = (args.api or os.environ.get("CLUBFLOW_API_URL") or state.get("api_url") or "").rstrip("/")
         self.key = args.key or os.environ.get("CLUBFLOW_ORGANISER_KEY") or state.get("organiser_key")
         if not self.base:
-            raise CommandError("no API URL: pass --api, set CLUBFLOW_API_URL or start `clubflow dev`")
+            raise CommandError(f"no API URL: {NOT_FOUND}")
         if not self.key:
             raise CommandError("no organiser key: pass --key or set CLUBFLOW_ORGANISER_KEY")
 

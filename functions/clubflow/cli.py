@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = (
     "clubflow.commands.attendance",
+    "clubflow.commands.bench",
     "clubflow.commands.dev",
     "clubflow.commands.dlq",
     "clubflow.commands.events",

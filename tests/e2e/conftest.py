@@ -51,10 +51,17 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def runtime_dir(workdir: Path) -> str:
+    """Where a stack started in `workdir` records itself for this user (one per test stack, so
+    that parallel stacks, and a developer's own, never meet)."""
+    return str(workdir / ".runtime")
+
+
 def run_cli(workdir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`clubflow ARGS` in `workdir`, where a running `clubflow dev` left its state file."""
     return subprocess.run(
-        [sys.executable, "-m", "clubflow", *args], cwd=workdir, env=child_environment(**env),
+        [sys.executable, "-m", "clubflow", *args], cwd=workdir,
+        env=child_environment(**{"CLUBFLOW_RUNTIME_DIR": runtime_dir(workdir), **env}),
         capture_output=True, text=True, timeout=60, check=False,
     )
 
@@ -68,8 +75,9 @@ class DevProcess:
         self.log_file = workdir / "clubflow-dev.log"
         with self.log_file.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "clubflow", "dev", "--port", "0", *args],
-                cwd=workdir, env=child_environment(**env), stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "clubflow", "dev", "--port", "0", *args], cwd=workdir,
+                env=child_environment(**{"CLUBFLOW_RUNTIME_DIR": runtime_dir(workdir), **env}),
+                stdout=log, stderr=subprocess.STDOUT,
             )
 
     def log(self) -> str:

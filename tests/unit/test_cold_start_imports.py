@@ -1,5 +1,5 @@
 """The API function imports every worker module (Chalice wires them in app.py) but runs none, so
-importing the app must not load what only a consumer needs (tests/benchmarks/cold_start.py
+importing the app must not load what only a consumer needs (functions/clubflow/bench/cold_init.py
 measures the time)."""
 
 from __future__ import annotations

@@ -84,7 +84,8 @@ def measure(quick: bool) -> dict[str, object]:
     (wall clock) and `cpu_medians_ms` the child processes' CPU time (user + system), whose
     ratios (`cpu_ratios`) move less when other work shares the machine.
     """
-    return measure_runs(3 if quick else 9)
+    # Quick keeps `clubflow bench --quick` within its minute: two measured rounds.
+    return measure_runs(2 if quick else 9)
 
 
 def measure_runs(runs: int) -> dict[str, object]:

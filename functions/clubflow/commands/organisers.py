@@ -162,7 +162,7 @@ def _use_local_stack() -> tuple[str, str]:
     if not state.get("moto_url") or not state.get("table_name"):
         raise CommandError(
             "no deployment chosen: pass --stack or --table for AWS, "
-            "or start `clubflow dev` in this folder for the local stack"
+            "or start `clubflow dev` for the local stack"
         )
     use_local_aws(state["moto_url"], state.get("region") or "eu-west-2")
     return str(state["table_name"]), f"the local stack ({state['api_url']})"

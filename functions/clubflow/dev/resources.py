@@ -84,6 +84,20 @@ def deploy(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Dep
     cloudformation = boto3.client("cloudformation", region_name=region)
     cloudformation.create_stack(StackName=stack_name, TemplateBody=json.dumps(local),
                                 Capabilities=["CAPABILITY_IAM"])
+    deployed = _describe(full, by_hand, stack_name, region)
+    _apply_ttl(full, deployed.physical, region)
+    _apply_bucket_protection(full, deployed.physical, region)
+    return deployed
+
+
+def existing(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Deployed:
+    """The stack an earlier `deploy` made (restored from the local stack's state), as deployed."""
+    full = template.load()
+    return _describe(full, _by_hand_names(full, stack_name), stack_name, region)
+
+
+def _describe(full: dict[str, Any], by_hand: dict[str, str], stack_name: str, region: str) -> Deployed:
+    cloudformation = boto3.client("cloudformation", region_name=region)
     stack = cloudformation.describe_stacks(StackName=stack_name)["Stacks"][0]
     if stack["StackStatus"] != "CREATE_COMPLETE":
         raise RuntimeError(f"local stack {stack_name} is {stack['StackStatus']}")
@@ -109,23 +123,23 @@ def deploy(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Dep
             value = physical[logical]
             queue_urls[logical] = value if value.startswith("http") else sqs.get_queue_url(QueueName=value)["QueueUrl"]
 
-    _apply_ttl(full, physical, region)
-    _apply_bucket_protection(full, physical, region)
     return Deployed(stack_name, environment, physical, queue_urls, consumers(full))
 
 
+def _by_hand_names(full: dict[str, Any], stack_name: str) -> dict[str, str]:
+    return {logical: f"{stack_name}-{logical}" for logical, spec in full["Resources"].items()
+            if spec.get("Type") in _BY_HAND}
+
+
 def _create_by_hand(full: dict[str, Any], stack_name: str, region: str) -> dict[str, str]:
-    made: dict[str, str] = {}
+    made = _by_hand_names(full, stack_name)
     sesv2 = boto3.client("sesv2", region_name=region)
     scheduler = boto3.client("scheduler", region_name=region)
-    for logical, spec in full["Resources"].items():
-        name = f"{stack_name}-{logical}"
-        if spec.get("Type") == "AWS::SES::ConfigurationSet":
+    for logical, name in made.items():
+        if full["Resources"][logical]["Type"] == "AWS::SES::ConfigurationSet":
             sesv2.create_configuration_set(ConfigurationSetName=name)
-            made[logical] = name
-        elif spec.get("Type") == "AWS::Scheduler::ScheduleGroup":
+        else:
             scheduler.create_schedule_group(Name=name)
-            made[logical] = name
     return made
 
 

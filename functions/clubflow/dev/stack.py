@@ -8,6 +8,7 @@ pump delivers every queue to the same handler functions Lambda would call.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -15,6 +16,7 @@ import os
 import re
 import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from chalice.local import LocalDevServer
     from werkzeug.serving import BaseWSGIServer
 
+    from clubflow.dev.persistence import Store
     from clubflow.dev.pump import Pump
     from clubflow.dev.resources import Deployed
 
@@ -38,6 +41,7 @@ FUNCTIONS_DIR = REPO_ROOT / "functions"
 DEV_ORGANISER_EMAIL = "dev-organiser@example.com"
 # The shape of the keys `clubflow organisers add` prints (the authorizer refuses anything else).
 _KEY_SHAPE = re.compile(r"cfk_[A-Za-z0-9_-]{8,96}")
+ORGANISER_KEY_FILE = "organiser-key"
 PUMP_INTERVAL_SECONDS = 0.25
 API_LISTEN_BACKLOG = 512
 
@@ -84,7 +88,8 @@ def _forget_clients() -> None:
 class MotoServer:
     """moto over HTTP on a loopback port, one request at a time."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, state: Store | None = None,
+                 region: str = REGION) -> None:
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -92,10 +97,19 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
+        from clubflow.dev import transactions
+
+        transactions.apply()  # a transaction costs what it touches, not the table's size
         # werkzeug logs every request at INFO; the API's own access log is enough.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        moto_app = DomainDispatcherApplication(create_backend_app)
+        # Restore before serving: the journal replays into moto, and then journals what follows.
+        self.restored = None
+        if state is not None:
+            with _quiet_cloudformation():
+                self.restored = state.restore(moto_app, region)
         self._server: BaseWSGIServer = make_server(
-            host, port, DomainDispatcherApplication(create_backend_app),
+            host, port, state.wrap(moto_app) if state is not None else moto_app,
             threaded=False, request_handler=MotoRequestHandler,
         )
         self.url = f"http://{host}:{self._server.server_port}"
@@ -156,7 +170,9 @@ class Running:
     region: str
     table_name: str
     organiser_key: str
-    key_was_created: bool
+    key_source: str  # "environment", "created" or "state"
+    state_dir: Path | None = None
+    restored: bool = False
 
     def state(self) -> dict[str, Any]:
         return {
@@ -173,7 +189,8 @@ class LocalStack:
     """Starts and stops moto, the resources of stacks/app.yaml, the API and the event pump."""
 
     def __init__(self, port: int = 8000, organiser_key: str | None = None, host: str = "127.0.0.1",
-                 region: str = REGION, state_file: Path | None = None) -> None:
+                 region: str = REGION, state_file: Path | None = None, state_dir: Path | None = None,
+                 fresh: bool = False, background_pump: bool = True) -> None:
         if organiser_key is not None and not _KEY_SHAPE.fullmatch(organiser_key):
             raise LocalStackError(
                 "CLUBFLOW_DEV_ORGANISER_KEY must look like the keys `clubflow organisers add` "
@@ -184,6 +201,11 @@ class LocalStack:
         self._region = region
         self._organiser_key = organiser_key
         self._state_file = (state_file or _default_state_file()).absolute()
+        # Where moto's data lives between runs (None: in memory only, gone at stop).
+        self._state_dir = state_dir.absolute() if state_dir is not None else None
+        self._fresh = fresh
+        self._background_pump = background_pump
+        self._store: Store | None = None
         self._moto: MotoServer | None = None
         self._api: LocalDevServer | None = None
         self._api_thread: threading.Thread | None = None
@@ -206,15 +228,26 @@ class LocalStack:
         self._api = self._bind_api(app, config)
         api_url = f"http://{self._host}:{self._api.server.server_address[1]}"
 
-        self._moto = MotoServer(self._host)
+        if self._state_dir is not None:
+            from clubflow.dev.persistence import InUse, Store
+
+            try:
+                self._store = Store(self._state_dir)
+            except InUse as error:
+                raise LocalStackError(str(error)) from None
+            if self._fresh:
+                self._store.empty()
+        self._moto = MotoServer(self._host, state=self._store, region=self._region)
+        restored = bool(self._moto.restored and self._moto.restored.anything)
         self._moto.start()
         use_local_aws(self._moto.url, self._region)
 
-        deployed = _deploy(self._region)
+        deployed = _existing(self._region) if restored else _deploy(self._region)
         os.environ.update(_function_environment(deployed, config, api_url))
         _forget_clients()
-        _verify_sender()
-        key, created = self._organiser()
+        if not restored:
+            _verify_sender()
+        key, source = self._organiser(restored)
 
         from chalicelib.core import web
         from clubflow.dev import routes
@@ -223,22 +256,23 @@ class LocalStack:
         self._pump = PumpRunner(Pump(app, deployed))
         app.register_blueprint(routes.blueprint(self._pump, self._region))
         web.answer_refusals(app)  # the /_dev routes answer refusals like every other route
-        self._pump.start()
+        if self._background_pump:
+            self._pump.start()
         self._api_thread = threading.Thread(target=self._api.server.serve_forever,
                                             name="api", daemon=True)
         self._api_thread.start()
 
         self.running = Running(api_url, self._moto.url, self._region,
-                               deployed.environment["TABLE_NAME"], key, created)
+                               deployed.environment["TABLE_NAME"], key, source, self._state_dir, restored)
         return self.running
 
     def save_state(self) -> Path:
-        """Tell `clubflow organisers` and the API client where this stack is (owner-only file)."""
+        """Tell `clubflow` commands where this stack is (owner-only files): in this folder, and in
+        this user's runtime file, so they find it from any folder."""
         assert self.running is not None
-        self._state_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self._state_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            json.dump(self.running.state(), handle, indent=2)
+        text = json.dumps(self.running.state(), indent=2)
+        for path in self._state_files():
+            _write_private(path, text)
         return self._state_file
 
     def stop(self) -> None:
@@ -255,15 +289,28 @@ class LocalStack:
         if self._moto is not None:
             self._moto.stop()
             self._moto = None
+        if self._store is not None:
+            # Nothing reaches moto now: fold the journal into one snapshot for a quick next start
+            # (only after a whole start: a start that failed half-way leaves the files as they were).
+            if self.running is not None:
+                self._store.snapshot()
+            self._store.close()
+            self._store = None
         self._forget_state()
 
+    def _state_files(self) -> tuple[Path, Path]:
+        from clubflow.api import runtime_file
+
+        return self._state_file, runtime_file().absolute()
+
     def _forget_state(self) -> None:
-        try:
-            ours = json.loads(self._state_file.read_text()).get("pid") == os.getpid()
-        except (OSError, ValueError):
-            return
-        if ours:
-            self._state_file.unlink(missing_ok=True)
+        for path in self._state_files():
+            try:
+                ours = json.loads(path.read_text()).get("pid") == os.getpid()
+            except (OSError, ValueError):
+                continue
+            if ours:  # another stack started since owns it now
+                path.unlink(missing_ok=True)
 
     def _bind_api(self, app: Chalice, config: Config) -> LocalDevServer:
         from chalice.local import ThreadedHTTPServer
@@ -283,22 +330,50 @@ class LocalStack:
                 ) from None
             raise
 
-    def _organiser(self) -> tuple[str, bool]:
+    def _organiser(self, restored: bool) -> tuple[str, str]:
+        """The organiser key: CLUBFLOW_DEV_ORGANISER_KEY, else the one kept with the state, else a
+        new one (kept with the state, so the next start uses it again)."""
         from chalicelib.core.auth import add_organiser
 
+        kept = self._state_dir / ORGANISER_KEY_FILE if self._state_dir is not None else None
+        if self._organiser_key is None and restored and kept is not None and kept.is_file():
+            return kept.read_text().strip(), "state"
         raw, _ = add_organiser(DEV_ORGANISER_EMAIL, raw_key=self._organiser_key)
-        return raw, self._organiser_key is None
+        if self._organiser_key is not None:
+            return raw, "environment"
+        if kept is not None:
+            _write_private(kept, raw)
+        return raw, "created"
+
+
+def _existing(region: str) -> Deployed:
+    from clubflow.dev import resources
+
+    return resources.existing(stack_name=STACK_NAME, region=region)
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
 
 
 def _deploy(region: str) -> Deployed:
     from clubflow.dev import resources
 
+    with _quiet_cloudformation():
+        return resources.deploy(stack_name=STACK_NAME, region=region)
+
+
+@contextlib.contextmanager
+def _quiet_cloudformation() -> Iterator[None]:
     # moto's CloudFormation warns about each type it skips (queue and bucket policies, alarms):
     # expected here, and nothing a developer can act on.
     logging.getLogger("moto").setLevel(logging.ERROR)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Tried to parse", category=UserWarning)
-        return resources.deploy(stack_name=STACK_NAME, region=region)
+        yield
 
 
 def _default_state_file() -> Path:
