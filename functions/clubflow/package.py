@@ -271,8 +271,14 @@ def _compile(directory: Path, runtime: str) -> None:
         return
     command = [interpreter, "-m", "compileall", "-q", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash",
                str(directory)]
-    if subprocess.run(command, capture_output=True, check=False).returncode != 0:
+    if subprocess.run(command, capture_output=True, check=False, env=_own_python_env()).returncode != 0:
         raise CommandError(f"some Python files in {directory} do not compile with {runtime}")
+
+
+def _own_python_env() -> dict[str, str]:
+    # Another Python's packages on PYTHONPATH (a venv's, passed down by a caller) break that
+    # interpreter's own imports: the runtime's Python runs with its own library alone.
+    return {name: value for name, value in os.environ.items() if name not in ("PYTHONPATH", "PYTHONHOME")}
 
 
 def runtime_python(runtime: str) -> str | None:
@@ -282,7 +288,8 @@ def runtime_python(runtime: str) -> str | None:
     version = runtime.removeprefix("python")
     pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/{runtime}"))  # where pyenv keeps them
     for found in (shutil.which(runtime), *map(str, pyenv)):
-        if found and subprocess.run([found, "-c", "pass"], capture_output=True, check=False).returncode == 0:
+        if found and subprocess.run([found, "-c", "pass"], capture_output=True, check=False,
+                                    env=_own_python_env()).returncode == 0:
             return found
     return None
 
