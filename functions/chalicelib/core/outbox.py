@@ -47,6 +47,12 @@ def entry(detail_type: str, detail: DomainEvent | Mapping[str, Any]) -> store.Op
     })
 
 
+def put(detail_type: str, detail: DomainEvent | Mapping[str, Any]) -> None:
+    """Store a domain event that goes with no other change (a request to be emailed a link)."""
+    (_, spec), = entry(detail_type, detail).items()
+    store.put(spec["Item"])
+
+
 def new_entries(records: Iterable[Mapping[str, Any]]) -> list[str]:
     """The ids of the outbox entries a batch of stream records inserted, in stream order (other
     changes to the table, and the entries' own removal, pass by)."""

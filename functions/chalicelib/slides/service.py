@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 from botocore.exceptions import ClientError
 
-from chalicelib.core import aws, bus, clock, hashing, keys, mail, rate_limits, store, tokens
+from chalicelib.core import aws, clock, hashing, keys, mail, outbox, rate_limits, store, tokens
 from chalicelib.core.domain_events import SlidesRequested
 from chalicelib.core.errors import Invalid
 from chalicelib.core.observability import logger
@@ -188,7 +188,7 @@ def request_slides(event: dict[str, Any], request: SlideRequest) -> None:
     ]):
         logger.info("slide request dropped: rate limit", extra={"event_id": event["event_id"]})
         return
-    bus.publish(SLIDES_REQUESTED, {
+    outbox.put(SLIDES_REQUESTED, {
         "request_id": secrets.token_hex(16),
         "event_id": event["event_id"],
         "email": request.email,
