@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.core import bus, clock, domain_events, keys, outbox, store, tokens
+from chalicelib.core import bus, clock, domain_events, keys, outbox, rate_limits, store, tokens
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.events import service as events
 from chalicelib.registration.forms import Registrant
@@ -140,11 +140,12 @@ def _arrival(moment: datetime, registration_id: str) -> str:
 # -- registering -------------------------------------------------------------------------------
 
 
-def register(event_id: str, person: Registrant) -> Outcome:
+def register(event_id: str, person: Registrant, allowance: rate_limits.Allowance | None = None) -> Outcome:
     """Take a place, or join the waiting list when full; a repeat changes nothing.
 
     One transaction when a place is free or the person is already registered, two when they
-    join the waiting list. Raises NotFound or RegistrationClosed.
+    join the waiting list; the client's `allowance` is counted in whichever succeeds. Raises
+    NotFound, RegistrationClosed, or TooManyRequests once the client is over its limit.
     """
     moment = clock.now()
     now = clock.iso(moment)
@@ -176,10 +177,13 @@ def register(event_id: str, person: Registrant) -> Outcome:
     waitlisted = outbox.entry("RegistrationWaitlisted", domain_events.RegistrationWaitlisted(
         event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now,
         arrival=arrival))
+    counted = [allowance.operation] if allowance else []
     for _ in range(store.ATTEMPTS):
         try:
-            store.transact([take_place, _put({**record, "status": CONFIRMED, "confirmed_at": now}), confirmed])
+            store.transact([take_place, _put({**record, "status": CONFIRMED, "confirmed_at": now}), confirmed,
+                            *counted])
         except store.ConditionFailed as refused:
+            _raise_if_over_limit(refused, allowance, at=3)
             existing = _existing_registration(refused, event_at=0, record_at=1)
             if existing is not None:
                 _announce_repeat(existing, now)
@@ -187,8 +191,9 @@ def register(event_id: str, person: Registrant) -> Outcome:
         else:
             return Outcome.CONFIRMED
         try:
-            store.transact([_put(waiting), join_waiting, waitlisted])
+            store.transact([_put(waiting), join_waiting, waitlisted, *counted])
         except store.ConditionFailed as refused:
+            _raise_if_over_limit(refused, allowance, at=3)
             existing = _existing_registration(refused, event_at=1, record_at=0)
             if existing is not None:
                 _announce_repeat(existing, now)
@@ -196,6 +201,12 @@ def register(event_id: str, person: Registrant) -> Outcome:
             continue  # a place came free in between: try for it again
         return Outcome.WAITLISTED
     raise RuntimeError(f"registration for {event_id} kept colliding; the person may try again")
+
+
+def _raise_if_over_limit(refused: store.ConditionFailed, allowance: rate_limits.Allowance | None, *,
+                         at: int) -> None:
+    if allowance is not None and refused.refused(at):
+        raise allowance.refuse()
 
 
 def _existing_registration(refused: store.ConditionFailed, *, event_at: int,
