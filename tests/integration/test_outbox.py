@@ -131,3 +131,30 @@ def test_the_relay_passes_by_other_changes_and_removals(deployed: Any) -> None:
     records = [*_records(entry, event_name="MODIFY"), *_records(entry, event_name="REMOVE"),
                *_records(other), *_records(entry)]
     assert outbox.new_entries(records) == [entry["Put"]["Item"]["entry_id"]]
+
+
+def test_a_registration_sent_again_after_its_answer_was_lost_emails_once(
+        client: Any, organiser_key: str, pump: Any, outbox: Any, monkeypatch: Any) -> None:
+    from chalicelib.core import store
+
+    # Given one place, and a database whose answers are lost on the way back, so that the SDK
+    # sends each stored transaction again (as it does after a read timeout)
+    event_id = create_event(client, organiser_key, capacity=1)
+    pump.drain()
+    real = store.transact
+
+    def answer_lost(operations: Any) -> None:
+        real(operations)
+        real(operations)
+
+    monkeypatch.setattr(store, "transact", answer_lost)
+
+    # When Ada takes the place and Bob joins the waiting list
+    answers = [register(client, event_id, who).status_code for who in ("ada@example.com", "bob@example.com")]
+    monkeypatch.setattr(store, "transact", real)
+    pump.drain()
+
+    # Then each gets the one email saying which, and no "already registered" reminder
+    assert answers == [202, 202]
+    assert [s.split(":")[0] for s in _emails(outbox, "ada@example.com")] == ["You're registered"]
+    assert [s.split(":")[0] for s in _emails(outbox, "bob@example.com")] == ["You're on the waiting list"]

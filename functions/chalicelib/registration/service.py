@@ -186,8 +186,7 @@ def register(event_id: str, person: Registrant, allowance: rate_limits.Allowance
             _raise_if_over_limit(refused, allowance, at=3)
             existing = _existing_registration(refused, event_at=0, record_at=1)
             if existing is not None:
-                _announce_repeat(existing, now)
-                return Outcome.REPEATED
+                return _repeated(existing, registration_id, now)
         else:
             return Outcome.CONFIRMED
         try:
@@ -196,8 +195,7 @@ def register(event_id: str, person: Registrant, allowance: rate_limits.Allowance
             _raise_if_over_limit(refused, allowance, at=3)
             existing = _existing_registration(refused, event_at=1, record_at=0)
             if existing is not None:
-                _announce_repeat(existing, now)
-                return Outcome.REPEATED
+                return _repeated(existing, registration_id, now)
             continue  # a place came free in between: try for it again
         return Outcome.WAITLISTED
     raise RuntimeError(f"registration for {event_id} kept colliding; the person may try again")
@@ -224,6 +222,16 @@ def _existing_registration(refused: store.ConditionFailed, *, event_at: int,
     if not refused.refused(event_at):
         raise refused
     return None
+
+
+def _repeated(existing: dict[str, Any], registration_id: str, now: str) -> Outcome:
+    """The outcome when the person's registration is already there. It may be this very one:
+    a request retried after a timeout (the SDK retries it) finds its own first attempt stored,
+    with its outcome on the way; only someone registering again is reminded."""
+    if existing.get("registration_id") == registration_id:
+        return Outcome.CONFIRMED if existing.get("status") == CONFIRMED else Outcome.WAITLISTED
+    _announce_repeat(existing, now)
+    return Outcome.REPEATED
 
 
 def _announce_repeat(existing: dict[str, Any], now: str) -> None:
