@@ -4,7 +4,7 @@ import gc
 
 from chalice import Chalice
 
-from chalicelib.core import health, middleware, organiser_auth, site, web
+from chalicelib.core import health, middleware, organiser_auth, outbox, site, web
 from chalicelib.events import admin as events_admin
 from chalicelib.events import public as events_public
 from chalicelib.nominations import admin as nominations_admin
@@ -32,6 +32,7 @@ app = Chalice(app_name="clubflow")
 app.register_blueprint(organiser_auth.blueprint)
 app.register_blueprint(health.blueprint)
 app.register_blueprint(site.blueprint)
+app.register_blueprint(outbox.blueprint)
 app.register_blueprint(events_public.blueprint)
 app.register_blueprint(events_admin.blueprint)
 app.register_blueprint(registration_public.blueprint)

@@ -75,6 +75,8 @@ class Baseline:
             backend.tables.pop(name)
         for name in self.tables:
             backend.tables[name].items.clear()
+            if backend.tables[name].stream_shard is not None:
+                backend.tables[name].stream_shard.items.clear()  # records not yet relayed
 
     def _s3(self) -> None:
         backend = _s3()

@@ -253,12 +253,14 @@ def test_votes_for_unknown_or_unconfirmed_topics_are_404(
     from chalicelib.topics import service
 
     suggest(client, "Not confirmed yet", "ada@example.com")
+    pump.relay_outbox()
     [pending] = [json.loads(e["Detail"])["topic_id"] for e in aws_calls.published
                  if e["DetailType"] == service.TOPIC_SUGGESTED]
 
     assert vote(client, pending, "grace@example.org").status_code == 404
     assert vote(client, "0123456789abcdef", "grace@example.org").status_code == 404
     assert vote(client, "bad..id", "grace@example.org").status_code == 404
+    pump.relay_outbox()
     assert not [e for e in aws_calls.published if e["DetailType"] == service.VOTE_REQUESTED]
 
 
@@ -278,6 +280,7 @@ def test_bad_suggestions_and_votes_are_400_and_nothing_is_written(
     assert bad_vote.json_body["errors"] == {"email": "Enter an email address like name@example.com."}
     html = page.body.decode()
     assert 'id="suggest-email-error"' in html and 'value="&lt;i&gt;Kept&lt;/i&gt;"' in html
+    pump.relay_outbox()
     assert aws_calls.published == []
     assert len(topics(client)) == 1
 

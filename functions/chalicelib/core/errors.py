@@ -16,11 +16,12 @@ class Refused(Exception):
     status: ClassVar[int] = 400
 
     def __init__(self, errors: dict[str, str], *, extra: dict[str, Any] | None = None,
-                 page: dict[str, Any] | None = None) -> None:
+                 page: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> None:
         super().__init__(errors)
         self.errors = errors
         self.extra = extra or {}
         self.page = page or {}
+        self.headers = headers or {}
 
 
 class Invalid(Refused):
@@ -49,3 +50,17 @@ class TooLarge(Refused):
     """A body over the size limit: 413."""
 
     status = 413
+
+
+class TooManyRequests(Refused):
+    """One client has sent more than its share of requests of a kind: 429, with Retry-After."""
+
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(
+            {"_": f"Too many requests from your network. Please try again in {minutes} "
+                  f"minute{'s' if minutes != 1 else ''}."},
+            extra={"retry_after": retry_after}, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after

@@ -302,6 +302,15 @@ def person_message(message_id: str) -> str:
     return f"{PERSON_MESSAGES}{message_id}"
 
 
+def outbox_entry(entry_id: str) -> Key:
+    """A domain event written in the same transaction as the change it announces; the table's
+    stream carries it to the relay, which puts it on the bus. Its own partition: no hot key."""
+    return {"pk": f"{OUTBOX_PREFIX}{entry_id}", "sk": "OUTBOX"}
+
+
+OUTBOX_PREFIX = "OUTBOX#"
+
+
 def idempotency_record(idempotency_key: str) -> Key:
     """A worker's record that an action ran: its own partition, so no send shares a hot one."""
     return {"pk": f"idempotency#{idempotency_key}", "sk": "IDEMPOTENCY"}

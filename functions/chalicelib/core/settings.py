@@ -28,6 +28,22 @@ class Settings:
     stage: str
     slide_link_days: int
     slide_link_uses: int
+    # Public POSTs one client (source address) may send per route per window; None: no limit.
+    client_limit: tuple[int, int] | None
+
+
+def _limit(name: str, default: str) -> tuple[int, int] | None:
+    raw = os.environ.get(name, default).strip()
+    if raw.lower() == "off":
+        return None
+    count, _, seconds = raw.partition("/")
+    try:
+        limit = (int(count), int(seconds))
+    except ValueError:
+        limit = (0, 0)
+    if limit[0] < 1 or limit[1] < 1:
+        raise SettingsError(f"{name} must be 'off' or requests/seconds such as 20/600, got {raw!r}")
+    return limit
 
 
 def _int(name: str, default: int) -> int:
@@ -36,6 +52,10 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+# Twenty posts of one kind in ten minutes: more than a person at a shared office needs.
+DEFAULT_CLIENT_LIMIT = "20/600"
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +82,7 @@ def get_settings() -> Settings:
         stage=env.get("STAGE", "dev"),
         slide_link_days=_int("SLIDE_LINK_DAYS", 7),
         slide_link_uses=_int("SLIDE_LINK_USES", 5),
+        client_limit=_limit("CLUBFLOW_RATE_LIMITS", DEFAULT_CLIENT_LIMIT),
     )
 
 

@@ -139,6 +139,30 @@ def _write(call: Callable[..., Any], operation: Operation, **extra: Any) -> Any:
         raise ConditionFailed() from exc
 
 
+def get_many(item_keys: Sequence[Mapping[str, str]]) -> list[Item]:
+    """The items at these keys that exist (strongly consistent), 100 keys a request."""
+    found: list[Item] = []
+    client = aws.dynamodb()
+    for start in range(0, len(item_keys), 100):
+        wanted: dict[str, Any] = {table(): {"Keys": [to_dynamo(key) for key in item_keys[start:start + 100]],
+                                            "ConsistentRead": True}}
+        while wanted:
+            response = client.batch_get_item(RequestItems=wanted)
+            found.extend(from_dynamo(raw) for raw in response.get("Responses", {}).get(table(), []))
+            wanted = response.get("UnprocessedKeys") or {}
+    return found
+
+
+def delete_many(item_keys: Sequence[Mapping[str, str]]) -> None:
+    """Delete the items at these keys (unconditionally), 25 a request."""
+    client = aws.dynamodb()
+    for start in range(0, len(item_keys), 25):
+        writes: dict[str, Any] = {table(): [{"DeleteRequest": {"Key": to_dynamo(key)}}
+                                            for key in item_keys[start:start + 25]]}
+        while writes:
+            writes = client.batch_write_item(RequestItems=writes).get("UnprocessedItems") or {}
+
+
 def query(pk: str, *, sk_prefix: str | None = None, index: str | None = None,
           sk_from: str | None = None, forward: bool = True, limit: int | None = None,
           page_size: int = 200) -> Iterator[Item]:

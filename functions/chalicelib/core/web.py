@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib.core import errors, render
+from chalicelib.core import errors, rate_limits, render
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 
@@ -137,6 +137,7 @@ def refusal(error: errors.Refused, *, as_json: bool) -> Response:
         response = error_page(error.status, errors=error.errors, **error.page)
     # A refusal is about this request only (and may name a personal link): never keep it.
     response.headers["Cache-Control"] = "no-store"
+    response.headers.update(error.headers)
     return response
 
 
@@ -200,6 +201,8 @@ def answering_refusals(app: Chalice, path: str, view: View) -> View:
                 # An id that is not one of ours names nothing: not found, without a lookup.
                 if name.endswith("_id") and not path_id(value):
                     raise errors.NotFound(_what(name))
+            if rate_limits.applies(request.method, path) and not rate_limits.counted_by_view(view):
+                rate_limits.admit(rate_limits.client(request), path)
             return view(*args, **kwargs)
         except errors.Refused as error:
             refused = error

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from chalicelib.core import auth, bus, clock, hashing, keys, mail, rate_limits, store
+from chalicelib.core import auth, clock, hashing, keys, mail, outbox, rate_limits, store
 from chalicelib.core.domain_events import NominationDecided
 from chalicelib.core.observability import logger
 from chalicelib.core.text import one_line
@@ -27,7 +27,6 @@ STATUSES = (RECEIVED, "shortlisted", "accepted", "declined")
 # The same organisation nominated from the same address within this time is a repeat.
 REPEAT_WINDOW = timedelta(hours=1)
 NOMINATIONS_PER_EMAIL_PER_HOUR = 3
-NOMINATIONS_PER_HOUR = 100
 LISTING_LIMIT = 500
 _VIEW_FIELDS = ("nomination_id", "kind", "organisation", "contact_name", "email", "city", "venue",
                 "capacity", "facilities", "preferred_months", "message", "status", "received_at",
@@ -52,9 +51,8 @@ def nominate_host(nomination: HostNomination) -> str | None:
     rate limits. The nominee's answer is the same either way.
     """
     if not rate_limits.within_hourly_limits([
-        # Acknowledgements go to whatever address is typed, and every nomination notifies the organisers.
+        # Acknowledgements go to whatever address is typed; each client is limited at the route.
         ("nominations-email", hashing.email_digest(nomination.email), NOMINATIONS_PER_EMAIL_PER_HOUR),
-        ("nominations", "all", NOMINATIONS_PER_HOUR),
     ]):
         logger.info("host nomination dropped: rate limit")
         return None
@@ -85,13 +83,13 @@ def nominate_host(nomination: HostNomination) -> str | None:
                           "status": RECEIVED,
                           "received_at": received_at},
                          "attribute_not_exists(pk)"),
+            outbox.entry(NOMINATION_RECEIVED, {"nomination_id": nomination_id, "received_at": received_at}),
         ])
     except store.ConditionFailed as refused:
         if refused.refused(0):
             logger.info("host nomination repeated: nothing new stored")
             return None
         raise
-    bus.publish(NOMINATION_RECEIVED, {"nomination_id": nomination_id, "received_at": received_at})
     return nomination_id
 
 
@@ -125,26 +123,29 @@ def decide_nomination(nomination_id: str, decision: Decision, organiser: str) ->
     """
     now = clock.iso(clock.now())
     try:
-        item = store.update(
-            keys.nomination(nomination_id),
-            "SET #status = :status, gsi1pk = :listing, decided_at = :at, decided_by = :by, "
-            "decision_message = :message",
-            condition="attribute_exists(pk) AND #status <> :status",
-            names={"#status": "status"},
-            vals={":status": decision.status, ":listing": keys.nominations_pk(decision.status),
-                  ":at": now, ":by": organiser, ":message": decision.message},
-        )
+        store.transact([
+            store.update_op(
+                keys.nomination(nomination_id),
+                "SET #status = :status, gsi1pk = :listing, decided_at = :at, decided_by = :by, "
+                "decision_message = :message",
+                "attribute_exists(pk) AND #status <> :status",
+                names={"#status": "status"},
+                vals={":status": decision.status, ":listing": keys.nominations_pk(decision.status),
+                      ":at": now, ":by": organiser, ":message": decision.message},
+            ),
+            outbox.entry(NOMINATION_DECIDED, {
+                "decision_id": secrets.token_hex(16),
+                "nomination_id": nomination_id,
+                "status": decision.status,
+                "message": decision.message,
+                "decided_at": now,
+            }),
+        ])
     except store.ConditionFailed:
         current = get_nomination(nomination_id)
         return Decided(nomination_view(current), changed=False) if current else None
-    bus.publish(NOMINATION_DECIDED, {
-        "decision_id": secrets.token_hex(16),
-        "nomination_id": nomination_id,
-        "status": decision.status,
-        "message": decision.message,
-        "decided_at": now,
-    })
-    return Decided(nomination_view(item), changed=True)
+    item = get_nomination(nomination_id)
+    return Decided(nomination_view(item or {}), changed=True)
 
 
 # --- the worker: emails -----------------------------------------------------------------------

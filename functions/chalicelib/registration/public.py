@@ -11,7 +11,7 @@ from typing import Any
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.core import form_guard, render, web
+from chalicelib.core import form_guard, rate_limits, render, web
 from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
@@ -21,6 +21,7 @@ from chalicelib.registration import calendar_links, checkins, emails, forms, ser
 from chalicelib.registration import manage as details
 
 blueprint = Blueprint(__name__)
+REGISTER = "/events/{event_id}/registrations"
 
 
 def _private(response: Response) -> Response:
@@ -50,7 +51,8 @@ def _form_again(request: Request, event_id: str, data: dict[str, Any], form: For
                     form_started=form_guard.kept_stamp(data), press_again=press_again)
 
 
-@blueprint.route("/events/{event_id}/registrations", methods=["POST"], content_types=web.FORM_TYPES)
+@blueprint.route(REGISTER, methods=["POST"], content_types=web.FORM_TYPES)
+@rate_limits.counts_itself  # in the registration's own transaction: still one request
 def register(event_id: str) -> Response:
     request = blueprint.current_request
     data = web.body(request)
@@ -64,7 +66,7 @@ def register(event_id: str) -> Response:
         # Autofill is this fast too: never drop it unseen; the person presses Register again.
         logger.info("registration posted too fast: asked to press again", extra={"event_id": event_id})
         return _form_again(request, event_id, data, form, press_again=True)
-    service.register(event_id, registrant)
+    service.register(event_id, registrant, rate_limits.counter_op(rate_limits.client(request), REGISTER))
     return _received(request, event_id, data)
 
 

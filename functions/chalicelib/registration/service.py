@@ -3,7 +3,8 @@ promotes the first waiting person in the same step, and attendance.
 
 Every change is one conditional DynamoDB transaction over the event's counters and the
 person's record, never a read followed by a write, so capacity holds under any concurrency.
-The outcome of each change is published on the bus; the worker sends the emails.
+Each change's outcome is stored in the same transaction as its domain event (the outbox), which
+reaches the bus from there; the worker sends the emails.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.core import bus, clock, domain_events, keys, store, tokens
+from chalicelib.core import bus, clock, domain_events, keys, outbox, rate_limits, store, tokens
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.events import service as events
 from chalicelib.events.cancellation import EventCancelled
@@ -141,11 +142,12 @@ def _arrival(moment: datetime, registration_id: str) -> str:
 # -- registering -------------------------------------------------------------------------------
 
 
-def register(event_id: str, person: Registrant) -> Outcome:
+def register(event_id: str, person: Registrant, allowance: rate_limits.Allowance | None = None) -> Outcome:
     """Take a place, or join the waiting list when full; a repeat changes nothing.
 
     One transaction when a place is free or the person is already registered, two when they
-    join the waiting list. Raises NotFound or RegistrationClosed.
+    join the waiting list; the client's `allowance` is counted in whichever succeeds. Raises
+    NotFound, RegistrationClosed, or TooManyRequests once the client is over its limit.
     """
     moment = clock.now()
     now = clock.iso(moment)
@@ -172,31 +174,39 @@ def register(event_id: str, person: Registrant) -> Outcome:
                            names=(*_OPEN_NAMES, "confirmed", "capacity"), vals={":now": now})
     arrival = _arrival(moment, registration_id)
     waiting = {**record, **keys.waiting_listing(event_id, arrival), "status": WAITLISTED, "arrival": arrival}
+    confirmed = outbox.entry("RegistrationConfirmed", domain_events.RegistrationConfirmed(
+        event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now))
+    waitlisted = outbox.entry("RegistrationWaitlisted", domain_events.RegistrationWaitlisted(
+        event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now,
+        arrival=arrival))
+    counted = [allowance.operation] if allowance else []
     for _ in range(store.ATTEMPTS):
         try:
-            store.transact([take_place, _put({**record, "status": CONFIRMED, "confirmed_at": now})])
+            store.transact([take_place, _put({**record, "status": CONFIRMED, "confirmed_at": now}), confirmed,
+                            *counted])
         except store.ConditionFailed as refused:
+            _raise_if_over_limit(refused, allowance, at=3)
             existing = _existing_registration(refused, event_at=0, record_at=1)
             if existing is not None:
-                _announce_repeat(existing, now)
-                return Outcome.REPEATED
+                return _repeated(existing, registration_id, now)
         else:
-            bus.publish("RegistrationConfirmed", domain_events.RegistrationConfirmed(
-                event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now))
             return Outcome.CONFIRMED
         try:
-            store.transact([_put(waiting), join_waiting])
+            store.transact([_put(waiting), join_waiting, waitlisted, *counted])
         except store.ConditionFailed as refused:
+            _raise_if_over_limit(refused, allowance, at=3)
             existing = _existing_registration(refused, event_at=1, record_at=0)
             if existing is not None:
-                _announce_repeat(existing, now)
-                return Outcome.REPEATED
+                return _repeated(existing, registration_id, now)
             continue  # a place came free in between: try for it again
-        bus.publish("RegistrationWaitlisted", domain_events.RegistrationWaitlisted(
-            event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now,
-            arrival=arrival))
         return Outcome.WAITLISTED
     raise RuntimeError(f"registration for {event_id} kept colliding; the person may try again")
+
+
+def _raise_if_over_limit(refused: store.ConditionFailed, allowance: rate_limits.Allowance | None, *,
+                         at: int) -> None:
+    if allowance is not None and refused.refused(at):
+        raise allowance.refuse()
 
 
 def _existing_registration(refused: store.ConditionFailed, *, event_at: int,
@@ -216,7 +226,19 @@ def _existing_registration(refused: store.ConditionFailed, *, event_at: int,
     return None
 
 
+def _repeated(existing: dict[str, Any], registration_id: str, now: str) -> Outcome:
+    """The outcome when the person's registration is already there. It may be this very one:
+    a request retried after a timeout (the SDK retries it) finds its own first attempt stored,
+    with its outcome on the way; only someone registering again is reminded."""
+    if existing.get("registration_id") == registration_id:
+        return Outcome.CONFIRMED if existing.get("status") == CONFIRMED else Outcome.WAITLISTED
+    _announce_repeat(existing, now)
+    return Outcome.REPEATED
+
+
 def _announce_repeat(existing: dict[str, Any], now: str) -> None:
+    # Nothing changed, so nothing is stored: published at once (a failure fails the request,
+    # and the person's retry asks again).
     bus.publish("RegistrationRepeated", domain_events.RegistrationRepeated(
         event_id=existing.get("event_id", ""), registration_id=existing.get("registration_id", ""),
         email=existing.get("email", ""), status=existing.get("status", ""), requested_at=now))
@@ -326,11 +348,6 @@ def cancel(event_id: str, email: str) -> Cancellation | None:
                 promoted = _give_up_place(record, now)
         except _RecordChanged:
             continue  # promoted or cancelled meanwhile: decide again on what it is now
-        bus.publish("RegistrationCancelled", domain_events.RegistrationCancelled(
-            event_id=event_id, registration_id=record["registration_id"], email=record["email"],
-            previous_status=record.get("status", ""), cancelled_at=now, promoted=promoted is not None))
-        if promoted is not None:
-            _announce_promotion(promoted, now)
         return Cancellation(record, promoted=promoted)
     raise RuntimeError(f"cancellation for {event_id} kept colliding; the person may try again")
 
@@ -347,7 +364,7 @@ def _raise_if_started(refused: store.ConditionFailed, event_at: int) -> None:
 def _leave_waiting_list(record: dict[str, Any], now: str) -> None:
     event_id = record["event_id"]
     try:
-        store.transact([_leave(record, WAITLISTED, now), _hand_on(event_id, now)])
+        store.transact([_leave(record, WAITLISTED, now), _hand_on(event_id, now), _cancelled(record, now)])
     except store.ConditionFailed as refused:
         _raise_if_started(refused, 1)
         raise _RecordChanged() from None
@@ -361,10 +378,14 @@ def _give_up_place(record: dict[str, Any], now: str) -> dict[str, Any] | None:
     # does not show yet is never left waiting beside an empty seat.
     free = _counts(event_id, {"confirmed": -1, "cancelled": +1}, f"{_NOT_STARTED} AND #waitlisted = :zero",
                    names=(*_NOT_STARTED_NAMES, "waitlisted"), vals={":now": now, ":zero": 0})
+    cancelled = _cancelled(record, now)
     for attempt in range(store.ATTEMPTS):
         for candidate in waiting_list(event_id, limit=5):
+            if candidate["email"] == record["email"]:
+                continue  # the index has not yet seen this person's own promotion
             try:
-                store.transact([_leave(record, CONFIRMED, now), _promote(candidate, now), hand_on])
+                store.transact([_leave(record, CONFIRMED, now), _promote(candidate, now), hand_on,
+                                _cancelled(record, now, promoted=True), _promoted(candidate, now)])
             except store.ConditionFailed as refused:
                 _raise_if_started(refused, 2)
                 if refused.refused(0):
@@ -372,7 +393,7 @@ def _give_up_place(record: dict[str, Any], now: str) -> dict[str, Any] | None:
                 continue  # promoted or cancelled by someone else: the next in line
             return candidate
         try:
-            store.transact([_leave(record, CONFIRMED, now), free])
+            store.transact([_leave(record, CONFIRMED, now), free, cancelled])
         except store.ConditionFailed as refused:
             if refused.refused(0):
                 raise _RecordChanged() from None
@@ -383,7 +404,8 @@ def _give_up_place(record: dict[str, Any], now: str) -> dict[str, Any] | None:
     # The index lags behind the counter for longer than expected: free the place now and fill
     # it from the list as it shows.
     store.transact([_leave(record, CONFIRMED, now), _counts(
-        event_id, {"confirmed": -1, "cancelled": +1}, _NOT_STARTED, names=_NOT_STARTED_NAMES, vals={":now": now})])
+        event_id, {"confirmed": -1, "cancelled": +1}, _NOT_STARTED, names=_NOT_STARTED_NAMES, vals={":now": now}),
+        cancelled])
     promote_waiting(event_id)  # announces whom it promotes
     return None
 
@@ -398,7 +420,8 @@ def promote_waiting(event_id: str) -> list[dict[str, Any]]:
     done: set[str] = set()
     while True:
         moved = False
-        for candidate in waiting_list(event_id, limit=10):
+        # Past the people just promoted, whom a lagging index may still list as waiting.
+        for candidate in waiting_list(event_id, limit=10 + len(done)):
             if candidate["registration_id"] in done:
                 continue  # the index has not caught up with an earlier promotion
             now = clock.iso(clock.now())
@@ -406,21 +429,27 @@ def promote_waiting(event_id: str) -> list[dict[str, Any]]:
                                  f"{_NOT_STARTED} AND #confirmed < #capacity",
                                  names=(*_NOT_STARTED_NAMES, "capacity"), vals={":now": now})
             try:
-                store.transact([_promote(candidate, now), take_place])
+                store.transact([_promote(candidate, now), take_place, _promoted(candidate, now)])
             except store.ConditionFailed as refused:
                 if refused.refused(1):
                     return promoted  # full, or the event has started
                 continue
             done.add(candidate["registration_id"])
             promoted.append(candidate)
-            _announce_promotion(candidate, now)
             moved = True
         if not moved:
             return promoted
 
 
-def _announce_promotion(candidate: dict[str, Any], now: str) -> None:
-    bus.publish("WaitlistPromoted", domain_events.WaitlistPromoted(
+def _cancelled(record: dict[str, Any], now: str, *, promoted: bool = False) -> store.Operation:
+    # `promoted`: the place went to the next person in this same transaction (the email says so).
+    return outbox.entry("RegistrationCancelled", domain_events.RegistrationCancelled(
+        event_id=record["event_id"], registration_id=record["registration_id"], email=record["email"],
+        previous_status=record.get("status", ""), cancelled_at=now, promoted=promoted))
+
+
+def _promoted(candidate: dict[str, Any], now: str) -> store.Operation:
+    return outbox.entry("WaitlistPromoted", domain_events.WaitlistPromoted(
         event_id=candidate["event_id"], registration_id=candidate["registration_id"], email=candidate["email"],
         promoted_at=now))
 

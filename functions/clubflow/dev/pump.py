@@ -3,7 +3,8 @@
 It receives from each consumer's queue and invokes the same Chalice handler with a real SQS
 event shape (one distinct messageId per record), deletes what succeeded, and leaves reported
 failures on the queue for redelivery (the queue's redrive policy moves them to the DLQ in the
-end). It also fires Scheduler `at(...)` schedules that are due, as Scheduler would.
+end). It also fires Scheduler `at(...)` schedules that are due, as Scheduler would, and hands
+the table's new stream records to the outbox relay, as Lambda's DynamoDB event source would.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 import boto3
 from chalice import Chalice
-from chalice.app import SQSEventConfig
+from chalice.app import DynamoDBEventConfig, SQSEventConfig
 from chalice.utils import to_cfn_resource_name
 
 from clubflow.dev.resources import Deployed
@@ -91,11 +92,39 @@ def _sqs_event(messages: list[Any], queue_arn: str) -> dict[str, Any]:
     }
 
 
+def _stream_shard(table_name: str) -> Any:
+    """The table's stream in moto's in-process backend (moto's DescribeStream is not served over
+    HTTP; the local stack's moto runs in this process). Looked up each time: a transaction that
+    fails puts back a copy of the whole table, stream included."""
+    from moto.backends import get_backend
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    region = boto3.session.Session().region_name or "eu-west-2"
+    table = get_backend("dynamodb")[DEFAULT_ACCOUNT_ID][region].tables.get(table_name)
+    return None if table is None else table.stream_shard
+
+
+def _stream_event(records: list[Any], table_name: str) -> dict[str, Any]:
+    """A Lambda DynamoDB stream event from moto's stream records."""
+    shard_records = []
+    for record in records:
+        raw = dict(record.record)
+        dynamodb = dict(raw["dynamodb"])
+        created = dynamodb.get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):
+            dynamodb["ApproximateCreationDateTime"] = created.replace(tzinfo=created.tzinfo or UTC).timestamp()
+        raw["dynamodb"] = dynamodb
+        raw["eventSourceARN"] = f"arn:aws:dynamodb:local:000000000000:table/{table_name}/stream/local"
+        shard_records.append(raw)
+    return {"Records": shard_records}
+
+
 class Pump:
     def __init__(self, app: Chalice, deployed: Deployed) -> None:
         self.app = app
         self.deployed = deployed
         self.consumers = consumers(app, deployed)
+        self.relays = [source for source in app.event_sources if isinstance(source, DynamoDBEventConfig)]
         self.sqs = boto3.client("sqs")
         self.delivered = 0
         self.failed = 0
@@ -133,6 +162,30 @@ class Pump:
                 self.sqs.delete_message(QueueUrl=consumer.queue_url, ReceiptHandle=message["ReceiptHandle"])
                 self.delivered += 1
         return len(messages)
+
+    def relay_outbox(self) -> int:
+        """Hand the table's new stream records to each stream handler (the outbox relay), in
+        order; return how many were handled. Records stay until a handler takes them all, so a
+        failed relay (e.g. the bus refused) is tried again by the next round."""
+        table_name = self.deployed.environment.get("TABLE_NAME", "")
+        shard = _stream_shard(table_name)
+        if shard is None or not self.relays:
+            return 0
+        records = list(shard.items[: max(source.batch_size for source in self.relays)])
+        if not records:
+            return 0
+        event = _stream_event(records, table_name)
+        for source in self.relays:
+            try:
+                self.app.handler_map[source.name](event, LocalContext(source.name))
+            except Exception:
+                log.exception("%s failed a batch of %d stream records; it will be retried", source.name, len(records))
+                return 0
+        shard = _stream_shard(table_name)
+        if shard is not None and all(a is b for a, b in zip(shard.items[: len(records)], records, strict=True)):
+            # One slice deletion: records the server appends meanwhile stay.
+            del shard.items[: len(records)]
+        return len(records)
 
     def fire_due_schedules(self, now: datetime | None = None) -> int:
         """Fire every `at(...)` schedule due by `now` (default: the real time)."""
@@ -178,7 +231,8 @@ class Pump:
         handled = 0
         self.fire_due_schedules(now)
         for _ in range(max_rounds):
-            progress = sum(self.deliver_once(consumer) for consumer in self.consumers)
+            progress = self.relay_outbox()
+            progress += sum(self.deliver_once(consumer) for consumer in self.consumers)
             handled += progress
             if progress == 0:
                 return handled
