@@ -41,8 +41,10 @@ def functions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, A
             continue
         queues = [event["Properties"]["Queue"]["Fn::GetAtt"][0]
                   for event in (spec["Properties"].get("Events") or {}).values() if event["Type"] == "SQS"]
+        streams = [event for event in (spec["Properties"].get("Events") or {}).values()
+                   if event["Type"] == "DynamoDB"]
         found[name] = {"handler": spec["Properties"]["Handler"],
-                       "pattern": patterns[queues[0]] if queues else None}
+                       "pattern": patterns[queues[0]] if queues else None, "stream": bool(streams)}
     return found
 
 
@@ -86,10 +88,12 @@ def broken_table(deployed: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_packaged_template_has_the_functions_this_test_knows(functions: dict[str, Any]) -> None:
-    kinds = {name: ("api" if info["handler"] == "app.app" else "authorizer" if info["pattern"] is None else "sqs")
+    kinds = {name: ("api" if info["handler"] == "app.app" else "stream" if info["stream"]
+                    else "authorizer" if info["pattern"] is None else "sqs")
              for name, info in functions.items()}
     assert kinds.pop("APIHandler") == "api"
     assert kinds.pop("OrganiserAuth") == "authorizer"
+    assert kinds.pop("RelayOutbox") == "stream"
     assert kinds and set(kinds.values()) == {"sqs"}
 
 
@@ -168,3 +172,19 @@ def test_every_handler_module_is_a_real_module_path(functions: dict[str, Any]) -
     for name, info in functions.items():
         module = info["handler"].rpartition(".")[0]
         assert (root / (module.replace(".", "/") + ".py")).is_file(), f"{name}: {info['handler']}"
+
+
+def test_the_outbox_relay_logs_a_failed_batch_at_error_under_its_first_records_id(
+        functions: dict[str, Any], broken_table: None, logged: io.StringIO) -> None:
+    # Given a stream batch with a new outbox entry, and a table the relay cannot reach
+    event = sample_event("dynamodb_outbox_insert.json")
+    record_id = event["Records"][0]["eventID"]
+
+    # When Lambda calls the handler the template names, the batch fails (the stream retries it)
+    with pytest.raises(ClientError):
+        _as_lambda(functions["RelayOutbox"]["handler"])(event)
+
+    # Then the failure is logged at ERROR with its traceback, under the record's id
+    errors = [line for line in _lines(logged) if line["level"] == "ERROR"]
+    assert errors and {line["correlation_id"] for line in errors} == {record_id}
+    assert all("Traceback" in line["exception"] for line in errors)

@@ -86,6 +86,14 @@ def relay(records: Iterable[Mapping[str, Any]]) -> int:
 @blueprint.on_dynamodb_record(stream_arn=PLACEHOLDER_STREAM, name="relay_outbox", batch_size=100,
                               starting_position="TRIM_HORIZON")
 def relay_outbox(event: DynamoDBEvent) -> None:
-    records = [{"eventName": record.event_name, "dynamodb": {"Keys": record.keys}} for record in event]
-    count = relay(records)
+    # Deployed, this handler runs without the app's middleware (aws/chalice#1566): it sets its
+    # own correlation id (the batch's first stream record) and logs its own failure.
+    batch = list(event)
+    logger.set_correlation_id(batch[0].event_id if batch else None)
+    records = [{"eventName": record.event_name, "dynamodb": {"Keys": record.keys}} for record in batch]
+    try:
+        count = relay(records)
+    except Exception:
+        logger.exception("outbox relay failed: the stream retries the batch", extra={"records": len(records)})
+        raise
     logger.info("outbox relayed", extra={"records": len(records), "entries": count})
