@@ -204,6 +204,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/"): Operation("the front door", {302: Reply("to the events page", headers=("Location",))}),
     ("get", "/favicon.ico"): Operation("the site's icon", {200: Reply("an SVG icon", {"image/svg+xml": None})}),
     ("get", "/health"): Operation("liveness", {200: json_only("up", obj({"status": one_of("ok")}, ("status",)))}),
+    ("get", "/privacy"): Operation("the privacy notice", {200: page("the notice")}),
     ("get", "/events"): Operation("upcoming events", {200: page("the events page", list_of(EVENT))}),
     ("get", "/events/{event_id}"): Operation(
         "an event's page and registration form", {200: page("the event", EVENT), 404: NOT_FOUND}),

@@ -74,7 +74,9 @@ def build(message: Email) -> EmailMessage:
     # Subjects are built from what people typed; a line break would end the header.
     subject = one_line(message.subject)
     context = {**message.context, "subject": subject}
-    text = render.render(f"emails/{message.template}.txt", **context)
+    # Every plain-text part ends alike (the HTML parts share emails/_layout.html's footer).
+    text = (render.render(f"emails/{message.template}.txt", **context).rstrip("\n") + "\n"
+            + render.render("emails/_footer.txt", **context))
     html = render.render(f"emails/{message.template}.html", **context)
 
     kind = KINDS.get(message.template, Kind())

@@ -27,6 +27,10 @@ class Settings:
     stage: str
     slide_link_days: int
     slide_link_uses: int
+    privacy_contact: str
+    retention_months: int
+    needs_retention_days: int
+    download_log_retention_months: int
 
 
 def _int(name: str, default: int) -> int:
@@ -35,6 +39,12 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _address(value: str) -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(value)[1] or value
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +70,12 @@ def get_settings() -> Settings:
         stage=env.get("STAGE", "dev"),
         slide_link_days=_int("SLIDE_LINK_DAYS", 7),
         slide_link_uses=_int("SLIDE_LINK_USES", 5),
+        # Who a person writes to about their data; by default the organisers' address.
+        privacy_contact=env.get("PRIVACY_CONTACT", "") or _address(
+            env.get("MAIL_REPLY_TO", "") or env.get("MAIL_FROM", "CofEe Club <club@example.com>")),
+        retention_months=_int("RETENTION_MONTHS", 24),
+        needs_retention_days=_int("NEEDS_RETENTION_DAYS", 30),
+        download_log_retention_months=_int("DOWNLOAD_LOG_RETENTION_MONTHS", 12),
     )
 
 
