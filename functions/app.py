@@ -25,6 +25,8 @@ from chalicelib.reports import worker as reports_worker
 from chalicelib.slides import admin as slides_admin
 from chalicelib.slides import public as slides_public
 from chalicelib.slides import worker as slides_worker
+from chalicelib.subscriptions import public as subscriptions_public
+from chalicelib.subscriptions import worker as subscriptions_worker
 from chalicelib.topics import public as topics_public
 from chalicelib.topics import worker as topics_worker
 
@@ -55,6 +57,8 @@ app.register_blueprint(topics_public.blueprint)
 app.register_blueprint(topics_worker.blueprint)
 app.register_blueprint(people_admin.blueprint)
 app.register_blueprint(privacy_public.blueprint)
+app.register_blueprint(subscriptions_public.blueprint)
+app.register_blueprint(subscriptions_worker.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)

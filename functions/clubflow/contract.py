@@ -205,6 +205,20 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/favicon.ico"): Operation("the site's icon", {200: Reply("an SVG icon", {"image/svg+xml": None})}),
     ("get", "/health"): Operation("liveness", {200: json_only("up", obj({"status": one_of("ok")}, ("status",)))}),
     ("get", "/privacy"): Operation("the privacy notice", {200: page("the notice")}),
+    ("post", "/subscriptions"): public_post(
+        "ask for news of future events: a confirmation link goes by email",
+        {202: page("received: the same whether or not the address is known", RECEIVED)},
+        obj({"email": EMAIL, "name": text(120), "organisation": text(150)},
+            ("email",), closed=True), found=False),
+    ("get", "/subscriptions/{token}"): Operation(
+        "the emailed link's page: a button that confirms joining (looking joins nothing)",
+        {200: page("the page", obj({"status": one_of("pending"), "email": EMAIL}, ("status", "email"))),
+         404: NOT_FOUND}),
+    ("post", "/subscriptions/{token}"): public_post(
+        "confirm joining the list",
+        {200: page("joined (again is fine)", obj({"status": one_of("confirmed"), "email": EMAIL},
+                                                 ("status", "email")))},
+        obj({}), required=False),
     ("get", "/events"): Operation("upcoming events", {200: page("the events page", list_of(EVENT))}),
     ("get", "/events/{event_id}"): Operation(
         "an event's page and registration form", {200: page("the event", EVENT), 404: NOT_FOUND}),

@@ -15,9 +15,24 @@ def test_the_privacy_notice_is_one_click_from_the_events_and_accessible(
 ) -> None:
     page = browser.new_context().new_page()
     page.goto(local_stack.url + "/events")
-    page.get_by_role("link", name="Privacy notice").click()
+    page.locator("footer").get_by_role("link", name="Privacy notice").click()
     page.wait_for_url(local_stack.url + "/privacy")
 
     assert page.get_by_role("heading", name="Privacy notice", level=1).is_visible()
     assert page.get_by_role("heading", name="How long we keep it").is_visible()
     assert page.locator("main a[href^='mailto:']").first.is_visible()
+
+
+def test_keep_in_touch_from_the_events_page_in_a_browser(
+    browser: CheckedBrowser, local_stack: LocalStack, unique_email: str,
+) -> None:
+    page = browser.new_context().new_page()
+    page.goto(local_stack.url + "/events")
+    page.get_by_label("Email address").fill(unique_email)
+    page.get_by_role("button", name="Keep me in touch").click()
+
+    assert page.get_by_role("heading", name="Check your email").is_visible()
+    # An empty address: the form again, the error next to its field
+    page.goto(local_stack.url + "/events")
+    page.get_by_role("button", name="Keep me in touch").click()
+    assert page.locator("#subscribe-email[aria-invalid=true]").is_visible()

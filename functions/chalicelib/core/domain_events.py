@@ -115,6 +115,14 @@ class TopicSuggested(TypedDict):
     suggested_at: str
 
 
+class SubscriptionRequested(TypedDict):
+    request_id: str
+    email: str
+    name: str
+    organisation: str
+    requested_at: str
+
+
 class VoteRequested(TypedDict):
     request_id: str
     topic_id: str
@@ -148,7 +156,7 @@ DomainEvent = (
     EventScheduled | EventUpdated | RegistrationConfirmed | RegistrationWaitlisted | RegistrationRepeated
     | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue | PollInvitationsRequested
     | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
-    | VoteRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
+    | VoteRequested | SubscriptionRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
 )
 
 # Each DetailType and the shape of its detail.

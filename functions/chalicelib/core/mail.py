@@ -51,6 +51,7 @@ KINDS: dict[str, Kind] = {
     "slide_links": Kind(),
     "topic_confirm": Kind(),
     "vote_confirm": Kind(),
+    "subscription_confirm": Kind(),
     "poll_invitation": Kind(),
     "report_run_finished": Kind(),  # to the organisers: a run's counts
     # Written by the organisers for everyone who consented: a mailing, not an automatic notice.

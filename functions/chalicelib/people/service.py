@@ -31,6 +31,7 @@ from chalicelib.polls import service as polls
 from chalicelib.registration import service as registrations
 from chalicelib.reports import delivery as reports
 from chalicelib.slides import service as slides
+from chalicelib.subscriptions import service as subscriptions
 from chalicelib.topics import service as topics
 
 Export = dict[str, list[dict[str, Any]]]
@@ -43,6 +44,7 @@ HOLDERS: tuple[tuple[Callable[[str], Export], Callable[[str], int]], ...] = (
     (nominations.export_person, nominations.erase_person),
     (topics.export_person, topics.erase_person),
     (reports.export_person, reports.erase_person),
+    (subscriptions.export_person, subscriptions.erase_person),
 )
 
 
