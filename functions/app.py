@@ -25,6 +25,7 @@ from chalicelib.reports import worker as reports_worker
 from chalicelib.slides import admin as slides_admin
 from chalicelib.slides import public as slides_public
 from chalicelib.slides import worker as slides_worker
+from chalicelib.subscriptions import admin as subscriptions_admin
 from chalicelib.subscriptions import public as subscriptions_public
 from chalicelib.subscriptions import worker as subscriptions_worker
 from chalicelib.topics import public as topics_public
@@ -59,6 +60,7 @@ app.register_blueprint(people_admin.blueprint)
 app.register_blueprint(privacy_public.blueprint)
 app.register_blueprint(subscriptions_public.blueprint)
 app.register_blueprint(subscriptions_worker.blueprint)
+app.register_blueprint(subscriptions_admin.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = (
     "clubflow.commands.attendance",
+    "clubflow.commands.consents",
     "clubflow.commands.dev",
     "clubflow.commands.events",
     "clubflow.commands.nominations",

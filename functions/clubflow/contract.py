@@ -388,6 +388,14 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "send a finished run's report again to those it failed or could not confirm, never to anyone sent",
         {202: json_only("queued", RUN)}, obj({}, closed=True),
         conflict="the run is a dry run or has not finished"),
+    ("get", "/admin/consents"): admin(
+        "how many want each kind of email: news of future events, and with event_id an event's report",
+        {200: json_only("the counts", obj({
+            "news": obj({"subscribed": COUNT, "left": COUNT}, ("subscribed", "left")),
+            "reports": obj({"event_id": {"type": "string"}, "asked": COUNT, "refused": COUNT,
+                            "would_receive": COUNT}, ("event_id", "asked", "refused", "would_receive"))},
+            ("news",)))},
+        query={"event_id": text(100)}),
     ("post", "/admin/people/export"): admin(
         "everything held about a person",
         {200: json_only("the data", obj({"email": {"type": "string"}, "held": ANY_OBJECT}, ("email", "held")))},

@@ -292,6 +292,14 @@ def subscriber_listing(joined_at: str, email: str) -> dict[str, str]:
 SUBSCRIBER_LISTING_PK = "SUBSCRIBERS"
 
 
+def former_subscriber_listing(left_at: str, email: str) -> dict[str, str]:
+    """GSI1 attributes that list who left the list (for the organisers' counts), by when."""
+    return {"gsi1pk": FORMER_SUBSCRIBER_LISTING_PK, "gsi1sk": f"{left_at}#{email}"}
+
+
+FORMER_SUBSCRIBER_LISTING_PK = "SUBSCRIBERS#LEFT"
+
+
 def idempotency_record(idempotency_key: str) -> Key:
     """A worker's record that an action ran: its own partition, so no send shares a hot one."""
     return {"pk": f"idempotency#{idempotency_key}", "sk": "IDEMPOTENCY"}

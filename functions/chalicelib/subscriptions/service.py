@@ -11,6 +11,7 @@ announcements read that listing, never a Scan) and indexed by person (export, er
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Iterator
 from datetime import timedelta
@@ -62,7 +63,7 @@ def send_confirmation(detail: SubscriptionRequested) -> bool:
     """Email the link that joins; nothing to someone already on the list (they need no link,
     and the form said the same to whoever asked)."""
     email = detail["email"]
-    if subscriber(email) is not None:
+    if is_listed(subscriber(email)):
         return False
     raw = tokens.issue_token(CONFIRM_SUBSCRIPTION, {"email": email, "name": detail.get("name", ""),
                                                     "organisation": detail.get("organisation", "")},
@@ -104,8 +105,11 @@ def confirm_subscription(raw_token: str) -> str | None:
 # --- joining, from the link or from a registration --------------------------------------------
 
 
-def join(email: str, *, name: str = "", organisation: str = "", source: str) -> bool:
-    """Put the address on the list; False if it already was (its first joining is kept)."""
+def join(email: str, *, name: str = "", organisation: str = "", source: str,
+         consented_at: str | None = None) -> bool:
+    """Put the address on the list; False if it already was (its first joining is kept), or if
+    the person left the list after `consented_at` (a redelivered registration must not undo a
+    refusal made since; a new consent, later than the refusal, does rejoin)."""
     address = normalise_email(email)
     joined_at = clock.iso(clock.now())
     try:
@@ -113,7 +117,10 @@ def join(email: str, *, name: str = "", organisation: str = "", source: str) -> 
                    **keys.person(address, keys.PERSON_SUBSCRIPTION),
                    "email": address, "name": name, "organisation": organisation,
                    "source": source, "joined_at": joined_at},
-                  condition="attribute_not_exists(pk)")
+                  # An explicit consent now (the link's button, the person's page) rejoins whoever left.
+                  condition="attribute_not_exists(pk) OR left_at < :consented" if consented_at
+                  else "attribute_not_exists(pk) OR attribute_exists(left_at)",
+                  vals={":consented": consented_at} if consented_at else None)
     except store.ConditionFailed:
         return False
     logger.info("subscriber joined", extra={"source": source})
@@ -127,7 +134,30 @@ def join_from_registration(registration: dict[str, Any], event_id: str) -> bool:
         return False
     return join(str(registration["email"]), name=str(registration.get("name") or ""),
                 organisation=str(registration.get("organisation") or ""),
-                source=f"registration:{event_id}")
+                source=f"registration:{event_id}", consented_at=str(registration.get("registered_at") or ""))
+
+
+def leave(email: str) -> None:
+    """Take the address off the list (the item stays, unlisted, saying when: see `join`)."""
+    address = normalise_email(email)
+    left_at = clock.iso(clock.now())
+    listing = keys.former_subscriber_listing(left_at, address)
+    # Never on the list, or already left: nothing to change.
+    with contextlib.suppress(store.ConditionFailed):
+        store.update(keys.subscriber(address), "SET left_at = :at, gsi1pk = :gpk, gsi1sk = :gsk",
+                     condition="attribute_exists(pk) AND gsi1pk = :listed",
+                     vals={":at": left_at, ":gpk": listing["gsi1pk"], ":gsk": listing["gsi1sk"],
+                           ":listed": keys.SUBSCRIBER_LISTING_PK}, return_values="NONE")
+
+
+def is_listed(member: dict[str, Any] | None) -> bool:
+    return bool(member and member.get("gsi1pk") == keys.SUBSCRIBER_LISTING_PK)
+
+
+def counts() -> dict[str, int]:
+    """How many are on the list, and how many left it (from the listings, never a Scan)."""
+    return {"subscribed": sum(1 for _ in subscribers()),
+            "left": sum(1 for _ in store.query(keys.FORMER_SUBSCRIBER_LISTING_PK, index=keys.GSI1))}
 
 
 def subscriber(email: str) -> dict[str, Any] | None:
