@@ -4,6 +4,7 @@ import gc
 
 from chalice import Chalice
 
+from chalicelib.announcements import admin as announcements_admin
 from chalicelib.core import health, middleware, organiser_auth, site, web
 from chalicelib.events import admin as events_admin
 from chalicelib.events import public as events_public
@@ -61,6 +62,7 @@ app.register_blueprint(privacy_public.blueprint)
 app.register_blueprint(subscriptions_public.blueprint)
 app.register_blueprint(subscriptions_worker.blueprint)
 app.register_blueprint(subscriptions_admin.blueprint)
+app.register_blueprint(announcements_admin.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)

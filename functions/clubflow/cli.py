@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES = (
+    "clubflow.commands.announce",
     "clubflow.commands.attendance",
     "clubflow.commands.consents",
     "clubflow.commands.dev",

@@ -388,6 +388,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "send a finished run's report again to those it failed or could not confirm, never to anyone sent",
         {202: json_only("queued", RUN)}, obj({}, closed=True),
         conflict="the run is a dry run or has not finished"),
+    ("post", "/admin/announcements"): admin(
+        "announce an event to every confirmed subscriber, once each (batched like a report run)",
+        {202: json_only("queued", RUN)},
+        obj({"event_id": text(100), "subject": text(150), "markdown": text(5000)}, ("event_id",), closed=True)),
+    ("get", "/admin/announcements/{run_id}"): admin(
+        "an announcement run's progress and counts", {200: json_only("the run", RUN)}),
     ("get", "/admin/consents"): admin(
         "how many want each kind of email: news of future events, and with event_id an event's report",
         {200: json_only("the counts", obj({

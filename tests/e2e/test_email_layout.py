@@ -6,6 +6,7 @@ SES's raw MIME, as the outbox shows them."""
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -20,7 +21,7 @@ from tests.integration.polls_steps import invite, seed_polls
 from tests.integration.registration_steps import FORM, create_event, manage_path, register
 from tests.integration.reports_steps import SECTIONS, save_sections, start_run
 from tests.integration.slides_steps import ask_for_slides, upload
-from tests.integration.subscriptions_steps import ask_to_join
+from tests.integration.subscriptions_steps import subscribed
 from tests.integration.test_topics import listed_topic, vote
 
 pytestmark = pytest.mark.browser
@@ -66,8 +67,11 @@ def every_kind_of_email(client: Any, key: str, pump: Any, outbox: Any) -> dict[s
         vote(client, topic_id, "dee@example.com")
         seed_polls(client, key, event_id)
         invite(client, key, event_id)
-        # Joining the club's list
-        ask_to_join(client, "eve@example.com", organisation=LONG)
+        # Joining the club's list, and an announcement to it
+        subscribed(client, pump, outbox, "eve@example.com", organisation=LONG)
+        client.http.post("/admin/announcements", headers={"Authorization": f"Bearer {key}",
+                                                          "Content-Type": "application/json"},
+                         body=json.dumps({"event_id": event_id, "markdown": f"See {LONG}"}))
         pump.drain()
         # Nominations: received, to organisers, decided
         nominate(client, organisation=LONG, venue=f"{LONG}, 10 Crown Place", message=LONG)

@@ -56,6 +56,8 @@ KINDS: dict[str, Kind] = {
     "report_run_finished": Kind(),  # to the organisers: a run's counts
     # Written by the organisers for everyone who consented: a mailing, not an automatic notice.
     "report": Kind(automatic=False, answerable=True, mailing="reports"),
+    # An event announced to the club's list: written by the organisers, sent alike to many.
+    "announcement": Kind(automatic=False, answerable=True, mailing="news"),
 }
 
 
