@@ -16,6 +16,7 @@ from chalicelib.polls import admin as polls_admin
 from chalicelib.polls import public as polls_public
 from chalicelib.polls import worker as polls_worker
 from chalicelib.privacy import public as privacy_public
+from chalicelib.privacy import worker as privacy_worker
 from chalicelib.registration import admin as registration_admin
 from chalicelib.registration import public as registration_public
 from chalicelib.registration import worker as registration_worker
@@ -59,6 +60,7 @@ app.register_blueprint(topics_public.blueprint)
 app.register_blueprint(topics_worker.blueprint)
 app.register_blueprint(people_admin.blueprint)
 app.register_blueprint(privacy_public.blueprint)
+app.register_blueprint(privacy_worker.blueprint)
 app.register_blueprint(subscriptions_public.blueprint)
 app.register_blueprint(subscriptions_worker.blueprint)
 app.register_blueprint(subscriptions_admin.blueprint)

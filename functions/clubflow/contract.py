@@ -404,7 +404,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         query={"event_id": text(100)}),
     ("post", "/admin/people/export"): admin(
         "everything held about a person",
-        {200: json_only("the data", obj({"email": {"type": "string"}, "held": ANY_OBJECT}, ("email", "held")))},
+        {200: json_only("the data", obj({
+            "email": {"type": "string"}, "held": ANY_OBJECT,
+            # Until when each kind of the person's data is kept (chalicelib/privacy/retention.py).
+            "kept_until": list_of(obj({"what": {"type": "string"}, "event_id": {"type": "string"},
+                                       "until": {"type": "string"}}, ("what", "event_id", "until")))},
+            ("email", "held")))},
         EMAIL_ONLY, found=False),
     ("post", "/admin/people/erase"): admin(
         "erase a person's data; aggregate counts stay",

@@ -57,7 +57,10 @@ def export_person(email: str, organiser: str) -> dict[str, Any]:
     for export, _ in HOLDERS:
         held.update(export(email))
     _audit("export", email, organiser)
-    return {"email": email, "exported_at": clock.iso(clock.now()), "held": held}
+    from chalicelib.privacy import retention
+
+    return {"email": email, "exported_at": clock.iso(clock.now()), "held": held,
+            "kept_until": retention.kept_until(held)}
 
 
 def erase_person(email: str, organiser: str) -> dict[str, Any]:
