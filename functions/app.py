@@ -4,6 +4,7 @@ import gc
 
 from chalice import Chalice
 
+from chalicelib.announcements import admin as announcements_admin
 from chalicelib.core import health, middleware, organiser_auth, outbox, site, web
 from chalicelib.events import admin as events_admin
 from chalicelib.events import public as events_public
@@ -14,6 +15,8 @@ from chalicelib.people import admin as people_admin
 from chalicelib.polls import admin as polls_admin
 from chalicelib.polls import public as polls_public
 from chalicelib.polls import worker as polls_worker
+from chalicelib.privacy import public as privacy_public
+from chalicelib.privacy import worker as privacy_worker
 from chalicelib.registration import admin as registration_admin
 from chalicelib.registration import public as registration_public
 from chalicelib.registration import worker as registration_worker
@@ -24,6 +27,9 @@ from chalicelib.reports import worker as reports_worker
 from chalicelib.slides import admin as slides_admin
 from chalicelib.slides import public as slides_public
 from chalicelib.slides import worker as slides_worker
+from chalicelib.subscriptions import admin as subscriptions_admin
+from chalicelib.subscriptions import public as subscriptions_public
+from chalicelib.subscriptions import worker as subscriptions_worker
 from chalicelib.topics import public as topics_public
 from chalicelib.topics import worker as topics_worker
 
@@ -54,6 +60,12 @@ app.register_blueprint(nominations_worker.blueprint)
 app.register_blueprint(topics_public.blueprint)
 app.register_blueprint(topics_worker.blueprint)
 app.register_blueprint(people_admin.blueprint)
+app.register_blueprint(privacy_public.blueprint)
+app.register_blueprint(privacy_worker.blueprint)
+app.register_blueprint(subscriptions_public.blueprint)
+app.register_blueprint(subscriptions_worker.blueprint)
+app.register_blueprint(subscriptions_admin.blueprint)
+app.register_blueprint(announcements_admin.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)

@@ -13,8 +13,10 @@ import sys
 from collections.abc import Sequence
 
 COMMAND_MODULES = (
+    "clubflow.commands.announce",
     "clubflow.commands.attendance",
     "clubflow.commands.bench",
+    "clubflow.commands.consents",
     "clubflow.commands.dev",
     "clubflow.commands.dlq",
     "clubflow.commands.events",

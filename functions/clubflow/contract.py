@@ -205,6 +205,21 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/"): Operation("the front door", {302: Reply("to the events page", headers=("Location",))}),
     ("get", "/favicon.ico"): Operation("the site's icon", {200: Reply("an SVG icon", {"image/svg+xml": None})}),
     ("get", "/health"): Operation("liveness", {200: json_only("up", obj({"status": one_of("ok")}, ("status",)))}),
+    ("get", "/privacy"): Operation("the privacy notice", {200: page("the notice")}),
+    ("post", "/subscriptions"): public_post(
+        "ask for news of future events: a confirmation link goes by email",
+        {202: page("received: the same whether or not the address is known", RECEIVED)},
+        obj({"email": EMAIL, "name": text(120), "organisation": text(150)},
+            ("email",), closed=True), found=False),
+    ("get", "/subscriptions/{token}"): Operation(
+        "the emailed link's page: a button that confirms joining (looking joins nothing)",
+        {200: page("the page", obj({"status": one_of("pending"), "email": EMAIL}, ("status", "email"))),
+         404: NOT_FOUND}),
+    ("post", "/subscriptions/{token}"): public_post(
+        "confirm joining the list",
+        {200: page("joined (again is fine)", obj({"status": one_of("confirmed"), "email": EMAIL},
+                                                 ("status", "email")))},
+        obj({}), required=False),
     ("get", "/events"): Operation("upcoming events", {200: page("the events page", list_of(EVENT))}),
     ("get", "/events/past"): Operation(
         "past events, latest first, with their hosts and links to published reports",
@@ -417,9 +432,28 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "send a finished run's report again to those it failed or could not confirm, never to anyone sent",
         {202: json_only("queued", RUN)}, obj({}, closed=True),
         conflict="the run is a dry run or has not finished"),
+    ("post", "/admin/announcements"): admin(
+        "announce an event to every confirmed subscriber, once each (batched like a report run)",
+        {202: json_only("queued", RUN)},
+        obj({"event_id": text(100), "subject": text(150), "markdown": text(5000)}, ("event_id",), closed=True)),
+    ("get", "/admin/announcements/{run_id}"): admin(
+        "an announcement run's progress and counts", {200: json_only("the run", RUN)}),
+    ("get", "/admin/consents"): admin(
+        "how many want each kind of email: news of future events, and with event_id an event's report",
+        {200: json_only("the counts", obj({
+            "news": obj({"subscribed": COUNT, "left": COUNT}, ("subscribed", "left")),
+            "reports": obj({"event_id": {"type": "string"}, "asked": COUNT, "refused": COUNT,
+                            "would_receive": COUNT}, ("event_id", "asked", "refused", "would_receive"))},
+            ("news",)))},
+        query={"event_id": text(100)}),
     ("post", "/admin/people/export"): admin(
         "everything held about a person",
-        {200: json_only("the data", obj({"email": {"type": "string"}, "held": ANY_OBJECT}, ("email", "held")))},
+        {200: json_only("the data", obj({
+            "email": {"type": "string"}, "held": ANY_OBJECT,
+            # Until when each kind of the person's data is kept (chalicelib/privacy/retention.py).
+            "kept_until": list_of(obj({"what": {"type": "string"}, "event_id": {"type": "string"},
+                                       "until": {"type": "string"}}, ("what", "event_id", "until")))},
+            ("email", "held")))},
         EMAIL_ONLY, found=False),
     ("post", "/admin/people/erase"): admin(
         "erase a person's data; aggregate counts stay",

@@ -21,6 +21,7 @@ from tests.integration.polls_steps import invite, seed_polls
 from tests.integration.registration_steps import FORM, JSON, create_event, manage_path, register
 from tests.integration.reports_steps import SECTIONS, save_sections, start_run
 from tests.integration.slides_steps import ask_for_slides, upload
+from tests.integration.subscriptions_steps import subscribed
 from tests.integration.test_topics import listed_topic, vote
 
 pytestmark = pytest.mark.browser
@@ -69,6 +70,12 @@ def every_kind_of_email(client: Any, key: str, pump: Any, outbox: Any) -> dict[s
         vote(client, topic_id, "dee@example.com")
         seed_polls(client, key, event_id)
         invite(client, key, event_id)
+        # Joining the club's list, and an announcement to it
+        subscribed(client, pump, outbox, "eve@example.com", organisation=LONG)
+        client.http.post("/admin/announcements", headers={"Authorization": f"Bearer {key}",
+                                                          "Content-Type": "application/json"},
+                         body=json.dumps({"event_id": event_id, "markdown": f"See {LONG}"}))
+        pump.drain()
         # Nominations: received, to organisers, decided
         nominate(client, organisation=LONG, venue=f"{LONG}, 10 Crown Place", message=LONG)
         pump.drain()

@@ -5,7 +5,7 @@ Placeholders, as the README writes them:
   command before it that creates one (`events create`, `polls add`, `reports run`, `slides upload`).
 - `NOMINATION_ID`: a host nomination this test sends first; `KEY_ID_OR_EMAIL`: the organiser the
   README adds (`organisers add alex@example.com`); `API_URL`, `ORGANISER_KEY`: the stack's.
-- `deck.pdf`, `came.csv`, `report.md`: small files this test writes in the stack's folder.
+- `deck.pdf`, `came.csv`, `report.md`, `note.md`: small files this test writes in the stack's folder.
 - `a | b ARGS` runs `clubflow GROUP a` and `clubflow GROUP b ARGS`; `[--opt value]` runs without
   and with the option.
 - In the curl block, `KEY=...` is the stack's organiser key and `localhost:8000` its address.
@@ -73,6 +73,7 @@ def _prepare_files(folder: Path) -> None:
     (folder / "deck.pdf").write_bytes(b"%PDF-1.4\n% README example deck\n%%EOF\n")
     (folder / "came.csv").write_text("email\nreadme-attendee@example.org\n")
     (folder / "report.md").write_text("## The day\nWhat we learnt.\n\n## Next time\nMore of it.\n")
+    (folder / "note.md").write_text("Bring a **colleague**.\n")
 
 
 def _substitute(words: list[str], ids: dict[str, str]) -> list[str]:

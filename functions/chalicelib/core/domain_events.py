@@ -148,6 +148,14 @@ class TopicSuggested(TypedDict):
     suggested_at: str
 
 
+class SubscriptionRequested(TypedDict):
+    request_id: str
+    email: str
+    name: str
+    organisation: str
+    requested_at: str
+
+
 class VoteRequested(TypedDict):
     request_id: str
     topic_id: str
@@ -182,7 +190,7 @@ DomainEvent = (
     | EventCancelled | EventNoticeDue | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue
     | PollInvitationsRequested | EventMessageRequested | EventMessageDue
     | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
-    | VoteRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
+    | VoteRequested | SubscriptionRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
 )
 
 # Each DetailType and the shape of its detail.

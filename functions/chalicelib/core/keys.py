@@ -311,6 +311,27 @@ def outbox_entry(entry_id: str) -> Key:
 OUTBOX_PREFIX = "OUTBOX#"
 
 
+def subscriber(email: str) -> Key:
+    """A confirmed member of the club's list (news of future events), one per normalised address."""
+    return {"pk": f"SUBSCRIBER#{email}", "sk": "SUBSCRIBER"}
+
+
+def subscriber_listing(joined_at: str, email: str) -> dict[str, str]:
+    """GSI1 attributes that list every confirmed subscriber by when they joined, without a Scan."""
+    return {"gsi1pk": SUBSCRIBER_LISTING_PK, "gsi1sk": f"{joined_at}#{email}"}
+
+
+SUBSCRIBER_LISTING_PK = "SUBSCRIBERS"
+
+
+def former_subscriber_listing(left_at: str, email: str) -> dict[str, str]:
+    """GSI1 attributes that list who left the list (for the organisers' counts), by when."""
+    return {"gsi1pk": FORMER_SUBSCRIBER_LISTING_PK, "gsi1sk": f"{left_at}#{email}"}
+
+
+FORMER_SUBSCRIBER_LISTING_PK = "SUBSCRIBERS#LEFT"
+
+
 def idempotency_record(idempotency_key: str) -> Key:
     """A worker's record that an action ran: its own partition, so no send shares a hot one."""
     return {"pk": f"idempotency#{idempotency_key}", "sk": "IDEMPOTENCY"}
@@ -326,6 +347,7 @@ PERSON_NOMINATIONS = "NOMINATION#"
 PERSON_TOPICS = "TOPICS#"
 PERSON_REPORTS = "REPORT#"
 PERSON_MESSAGES = "MESSAGE#"
+PERSON_SUBSCRIPTION = "SUBSCRIBER"
 
 # How an item is stored rather than what it says: never shown in an export.
 STORAGE_ATTRIBUTES = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", TTL_ATTRIBUTE)

@@ -9,7 +9,7 @@ and `List-Id` on mail sent alike to many (the report), which mail clients can fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
@@ -57,10 +57,13 @@ KINDS: dict[str, Kind] = {
     "slide_links": Kind(),
     "topic_confirm": Kind(),
     "vote_confirm": Kind(),
+    "subscription_confirm": Kind(),
     "poll_invitation": Kind(),
     "report_run_finished": Kind(),  # to the organisers: a run's counts
     # Written by the organisers for everyone who consented: a mailing, not an automatic notice.
     "report": Kind(automatic=False, answerable=True, mailing="reports"),
+    # An event announced to the club's list: written by the organisers, sent alike to many.
+    "announcement": Kind(automatic=False, answerable=True, mailing="news"),
 }
 
 
@@ -80,7 +83,11 @@ def build(message: Email) -> EmailMessage:
     # Subjects are built from what people typed; a line break would end the header.
     subject = one_line(message.subject)
     context = {**message.context, "subject": subject}
-    text = render.render(f"emails/{message.template}.txt", **context)
+    # A mailing's own unsubscribe link is its preferences link too.
+    context.setdefault("preferences_url", context.get("unsubscribe_url", ""))
+    # Every plain-text part ends alike (the HTML parts share emails/_layout.html's footer).
+    text = (render.render(f"emails/{message.template}.txt", **context).rstrip("\n") + "\n"
+            + render.render("emails/_footer.txt", **context))
     html = render.render(f"emails/{message.template}.html", **context)
 
     kind = KINDS.get(message.template, Kind())
@@ -128,6 +135,12 @@ def build(message: Email) -> EmailMessage:
 def send(message: Email) -> str:
     """Send one email; return the SES message id."""
     settings = get_settings()
+    if not (message.context.get("preferences_url") or message.context.get("unsubscribe_url")):
+        # Every email carries its recipient's preferences link (what they get, or nothing).
+        from chalicelib.preferences import service as preferences
+
+        link = preferences.link(parseaddr(message.to)[1] or message.to, preferences.CHOICES)
+        message = replace(message, context={**message.context, "preferences_url": link})
     kwargs: dict[str, Any] = {
         "Destination": {"ToAddresses": [message.to]},
         "Content": {"Raw": {"Data": build(message).as_bytes()}},

@@ -30,6 +30,10 @@ class Settings:
     slide_link_uses: int
     # Public POSTs one client (source address) may send per route per window; None: no limit.
     client_limit: tuple[int, int] | None
+    privacy_contact: str
+    retention_months: int
+    needs_retention_days: int
+    download_log_retention_months: int
 
 
 def _limit(name: str, default: str) -> tuple[int, int] | None:
@@ -58,6 +62,12 @@ def _int(name: str, default: int) -> int:
 DEFAULT_CLIENT_LIMIT = "20/600"
 
 
+def _address(value: str) -> str:
+    from email.utils import parseaddr
+
+    return parseaddr(value)[1] or value
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read settings from the environment; fail loudly and early on a missing one."""
@@ -83,6 +93,12 @@ def get_settings() -> Settings:
         slide_link_days=_int("SLIDE_LINK_DAYS", 7),
         slide_link_uses=_int("SLIDE_LINK_USES", 5),
         client_limit=_limit("CLUBFLOW_RATE_LIMITS", DEFAULT_CLIENT_LIMIT),
+        # Who a person writes to about their data; by default the organisers' address.
+        privacy_contact=env.get("PRIVACY_CONTACT", "") or _address(
+            env.get("MAIL_REPLY_TO", "") or env.get("MAIL_FROM", "CofEe Club <club@example.com>")),
+        retention_months=_int("RETENTION_MONTHS", 24),
+        needs_retention_days=_int("NEEDS_RETENTION_DAYS", 30),
+        download_log_retention_months=_int("DOWNLOAD_LOG_RETENTION_MONTHS", 12),
     )
 
 

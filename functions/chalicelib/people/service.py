@@ -32,6 +32,7 @@ from chalicelib.registration import messages
 from chalicelib.registration import service as registrations
 from chalicelib.reports import delivery as reports
 from chalicelib.slides import service as slides
+from chalicelib.subscriptions import service as subscriptions
 from chalicelib.topics import service as topics
 
 Export = dict[str, list[dict[str, Any]]]
@@ -45,6 +46,7 @@ HOLDERS: tuple[tuple[Callable[[str], Export], Callable[[str], int]], ...] = (
     (nominations.export_person, nominations.erase_person),
     (topics.export_person, topics.erase_person),
     (reports.export_person, reports.erase_person),
+    (subscriptions.export_person, subscriptions.erase_person),
 )
 
 
@@ -57,7 +59,10 @@ def export_person(email: str, organiser: str) -> dict[str, Any]:
     for export, _ in HOLDERS:
         held.update(export(email))
     _audit("export", email, organiser)
-    return {"email": email, "exported_at": clock.iso(clock.now()), "held": held}
+    from chalicelib.privacy import retention
+
+    return {"email": email, "exported_at": clock.iso(clock.now()), "held": held,
+            "kept_until": retention.kept_until(held)}
 
 
 def erase_person(email: str, organiser: str) -> dict[str, Any]:

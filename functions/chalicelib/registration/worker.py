@@ -73,8 +73,23 @@ OUTCOMES = {
 
 @blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE, name="send_registration_mail", batch_size=10)
 def send_registration_mail(event: SQSEvent) -> dict[str, Any]:
-    return workers.consume(event, {**dict.fromkeys(OUTCOMES, send_outcome), "EventNoticeDue": notices.send_notice,
-                                   "EventMessageDue": messages.send_one})
+    return workers.consume(event, {**{kind: send_outcome_and_join if kind in JOINS else send_outcome
+                                      for kind in OUTCOMES},
+                                   "EventNoticeDue": notices.send_notice, "EventMessageDue": messages.send_one})
+
+
+# Outcomes after which a registration that asked for news of future events joins the club's
+# list: its email has just gone to that address, so no second confirmation is asked for.
+JOINS = frozenset({"RegistrationConfirmed", "RegistrationWaitlisted"})
+
+
+def send_outcome_and_join(detail_type: str, detail: Detail) -> None:
+    from chalicelib.subscriptions import service as subscriptions
+
+    send_outcome(detail_type, detail)
+    record = service.get_registration(detail["event_id"], detail["email"])
+    if record is not None and record.get("registration_id") == detail["registration_id"]:
+        subscriptions.join_from_registration(record, detail["event_id"])  # once: joining again changes nothing
 
 
 @blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE, name="follow_event_changes", batch_size=10)

@@ -65,14 +65,22 @@ def send_report(batch: ReportBatchDue) -> dict[str, int]:
 def _deliver(run: dict[str, Any], event: dict[str, Any], html: str, text: str, email: str) -> str:
     """Email one person, unless suppressed or already handled by this run; return the outcome."""
     run_id = run["run_id"]
-    mark = keys.report_delivery(run_id, email)
-    outcome = SKIPPED if suppression.is_suppressed(email) else _SENDING
+    # An announcement's marks are shared by every run announcing the event: once per person.
+    mark = keys.report_delivery(run.get("deliveries_of") or run_id, email)
+    if run.get("kind") == runs.ANNOUNCEMENT:
+        from chalicelib.announcements import service as announcements
+
+        outcome = SKIPPED if announcements.skip_reason(email) else _SENDING
+    else:
+        outcome = SKIPPED if suppression.is_suppressed(email) else _SENDING
     try:
         store.put({**mark, **keys.person(email, keys.person_report(run_id)), "run_id": run_id,
                    "event_id": run["event_id"], "email": email, "outcome": outcome,
                    "claimed_at": clock.iso(clock.now())},
                   condition="attribute_not_exists(pk)")
     except store.ConditionFailed:
+        if run.get("deliveries_of") and (store.get(mark) or {}).get("run_id") != run_id:
+            return SKIPPED  # an earlier announcement of the event handled this person
         return _settle_earlier_claim(mark)
     if outcome == SKIPPED:
         return SKIPPED
@@ -135,6 +143,11 @@ def _set_outcome(mark: keys.Key, outcome: str) -> None:
 
 
 def _send(run: dict[str, Any], event: dict[str, Any], html: str, text: str, email: str) -> None:
+    if run.get("kind") == runs.ANNOUNCEMENT:
+        from chalicelib.announcements import service as announcements
+
+        mail.send(announcements.announcement_email(run, event, html, text, email))
+        return
     mail.send(report_email(event, html, text, email, test=bool(run.get("test_recipient")),
                            vote_topics=run.get("vote_topics", []), correction=bool(run.get("correction_of"))))
 

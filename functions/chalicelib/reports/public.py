@@ -6,7 +6,8 @@ from chalice import Blueprint, Response
 
 from chalicelib.core import web
 from chalicelib.core.text import display_title
-from chalicelib.reports import content, suppression
+from chalicelib.preferences import service as preferences
+from chalicelib.reports import content
 
 blueprint = Blueprint(__name__)
 
@@ -34,23 +35,50 @@ def published_report(event_id: str) -> Response:
 
 
 @blueprint.route("/u/{token}", methods=["GET"])
-def unsubscribe_page(token: str) -> Response:
-    # Looking never unsubscribes: mail scanners open links; only the POST does.
-    email = web.found(suppression.subscriber(token), "link")
-    response = web.page("reports/unsubscribe.html", email=email, token=token)
+def preferences_page(token: str) -> Response:
+    # Looking never changes anything: mail scanners open links; only the POST does.
+    prefs = web.found(preferences.preferences(token), "link")
+    if web.wants_json(blueprint.current_request):
+        return web.json_response(_choices(prefs), headers=_PRIVATE)
+    response = web.page("reports/unsubscribe.html", prefs=prefs, token=token, saved=False)
     response.headers.update(_PRIVATE)
     return response
 
 
 @blueprint.route("/u/{token}", methods=["POST"],
                  content_types=[*web.FORM_TYPES, "multipart/form-data", "text/plain"])
-def unsubscribe(token: str) -> Response:
+def change_preferences(token: str) -> Response:
     request = blueprint.current_request
-    # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" (form or multipart); the link
-    # alone says who, so the body is not needed to act.
-    email = web.found(suppression.unsubscribe(token), "link")
-    if web.wants_json(request):
-        return web.json_response({"status": "unsubscribed"}, headers=_PRIVATE)
-    response = web.page("reports/unsubscribed.html", email=email)
+    fields = _form_fields(request.raw_body, request.headers.get("content-type", ""))
+    choice = fields.get("choice", "")
+    if choice in ("save", "none"):
+        # The page's own form: both purposes as ticked, or none.
+        keep = choice == "save"
+        prefs = web.found(preferences.choose(token, reports=keep and fields.get("reports") == "true",
+                                             news=keep and fields.get("news") == "true"), "link")
+        if web.wants_json(request):
+            return web.json_response({"status": "saved", **_choices(prefs)}, headers=_PRIVATE)
+        response = web.page("reports/unsubscribe.html", prefs=prefs, token=token, saved=True)
+    else:
+        # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" (form or multipart); the link
+        # alone says who and for what, so the body is not needed to act.
+        prefs = web.found(preferences.one_click(token), "link")
+        if web.wants_json(request):
+            return web.json_response({"status": "unsubscribed", **_choices(prefs)}, headers=_PRIVATE)
+        response = web.page("reports/unsubscribed.html", prefs=prefs, token=token)
     response.headers.update(_PRIVATE)
     return response
+
+
+def _form_fields(body: str | bytes, content_type: str) -> dict[str, str]:
+    """The urlencoded fields of the page's forms; any other body is a one-click POST."""
+    from urllib.parse import parse_qsl
+
+    if not content_type.startswith("application/x-www-form-urlencoded"):
+        return {}
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    return dict(parse_qsl(text, keep_blank_values=True))
+
+
+def _choices(prefs: preferences.Preferences) -> dict[str, object]:
+    return {"email": prefs.email, "purpose": prefs.purpose, "reports": prefs.reports, "news": prefs.news}

@@ -34,6 +34,9 @@ BATCH_SIZE = 50
 SKIPPED_SHOWN = 500
 NO_CONSENT = "did not ask for the report"
 QUEUED, BUILDING, SENDING, DONE, FAILED = "queued", "building", "sending", "done", "failed"
+# A run that announces an event to the club's list (chalicelib.announcements) rather than
+# sending its report: same building, batching and delivery, its own audience and email.
+ANNOUNCEMENT = "announcement"
 
 
 class NothingToCorrect(Conflict):
@@ -146,7 +149,7 @@ def run_view(run: dict[str, Any]) -> dict[str, Any]:
     """A run as organisers see it: status and counts (recipients = confirmed people considered;
     skipped = no consent or suppressed). A dry run also names who it skipped, and why."""
     view = {name: run.get(name) for name in (
-        "run_id", "event_id", "status", "dry_run", "test_recipient", "correction_of", "retry_of", "recipients",
+        "run_id", "kind", "event_id", "status", "dry_run", "test_recipient", "correction_of", "retry_of", "recipients",
         "sent", "skipped", "failed", "requested_at", "requested_by", "finished_at", "reason")}
     if run.get("dry_run"):
         view["would_send"] = run.get("would_send", 0)
@@ -180,7 +183,8 @@ def _announce_run(run: dict[str, Any]) -> None:
 
 
 def _is_real(run: dict[str, Any]) -> bool:
-    return not run.get("dry_run") and not run.get("test_recipient")
+    """A real run of the event's report (an announcement is not one: it publishes nothing)."""
+    return not run.get("dry_run") and not run.get("test_recipient") and run.get("kind") != ANNOUNCEMENT
 
 
 def _claims_event(run: dict[str, Any]) -> bool:
@@ -217,6 +221,10 @@ def build_report_run(request: ReportRunRequested) -> None:
             return
         if run.get("retry_of"):
             _reuse_rendered(run)  # a retry sends what the run it retries sent
+        elif run.get("kind") == ANNOUNCEMENT:
+            from chalicelib.announcements import service as announcements
+
+            _keep_rendered(run, event, *announcements.render_note(run))
         else:
             _keep_rendered(run, event, *content.render_report(event))
         _move(run_id, SENDING, (BUILDING,))
@@ -229,6 +237,11 @@ def build_report_run(request: ReportRunRequested) -> None:
 def _audience(run: dict[str, Any]) -> Iterator[dict[str, Any]]:
     from chalicelib.reports import delivery
 
+    if run.get("kind") == ANNOUNCEMENT:
+        from chalicelib.announcements import service as announcements
+
+        yield from announcements.audience()
+        return
     if run.get("correction_of"):
         yield from delivery.delivered(run["correction_of"], delivery.SENT)
         return
@@ -319,6 +332,8 @@ def _announce_finished(run: dict[str, Any]) -> None:
 
 def run_kind(run: dict[str, Any]) -> str:
     """What sort of run it is, in a word or two: run, dry run, test send, correction, retry."""
+    if run.get("kind") == ANNOUNCEMENT:
+        return ANNOUNCEMENT
     if run.get("dry_run"):
         return "dry run"
     if run.get("test_recipient"):
