@@ -30,8 +30,10 @@ def functions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, A
 
     built = package.build(tmp_path_factory.mktemp("handlers") / "dev", stage="dev")
     resources = package.load_template(built.template)["Resources"]
+    # A schedule rule (no pattern) sends EventBridge's own "Scheduled Event".
     patterns = {
-        target["Arn"]["Fn::GetAtt"][0]: spec["Properties"]["EventPattern"]
+        target["Arn"]["Fn::GetAtt"][0]: spec["Properties"].get("EventPattern",
+                                                               {"detail-type": ["Scheduled Event"]})
         for spec in resources.values() if spec.get("Type") == "AWS::Events::Rule"
         for target in spec["Properties"]["Targets"]
     }
