@@ -144,3 +144,46 @@ def test_a_failed_nomination_email_leaves_no_claim_behind(
     assert first == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
     assert second == {"batchItemFailures": []}
     assert ran[:2] == ["acknowledge_nomination", "acknowledge_nomination"]
+
+
+def test_a_failed_link_to_join_the_list_leaves_no_claim_behind(
+        client: Any, aws_calls: Any, pump: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import workers
+
+    # Given a request to join the list, whose emailed link fails once
+    response = client.http.post("/subscriptions", headers={"Content-Type": "application/json",
+                                                            "Accept": "application/json"},
+                                body=json.dumps({"email": "ada@example.org"}))
+    assert response.status_code == 202, response.body
+    pump.relay_outbox()
+    (published,) = [entry for entry in aws_calls.published if entry["DetailType"] == "SubscriptionRequested"]
+    batch = sample_event("sqs_subscription_requested.json")
+    del batch["Records"][1:]
+    envelope = json.loads(batch["Records"][0]["body"])
+    envelope["detail"] = json.loads(published["Detail"])
+    batch["Records"][0]["body"] = json.dumps(envelope)
+    real_once = workers.once
+    ran: list[str] = []
+
+    def failing_once(name: str, payload: dict[str, Any], action: Any) -> Any:
+        def flaky(value: dict[str, Any]) -> Any:
+            ran.append(name)
+            if len(ran) == 1:
+                raise RuntimeError("the send failed")
+            return action(value)
+        return real_once(name, payload, flaky)
+
+    monkeypatch.setattr(workers, "once", failing_once)
+    consume = _as_lambda("chalicelib.subscriptions.worker.send_subscription_links")
+
+    # When it is delivered, fails, and is delivered again
+    try:
+        first = consume(copy.deepcopy(batch))
+    except Exception:
+        first = {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
+    second = consume(copy.deepcopy(batch))
+
+    # Then the retry sends the link after all
+    assert first == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
+    assert second == {"batchItemFailures": []}
+    assert ran == ["send_subscription_confirmation", "send_subscription_confirmation"]
