@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.core import bus, clock, keys, mail, schedules, store
+from chalicelib.core import batches, bus, clock, keys, mail, schedules, store
 from chalicelib.core.domain_events import PollInvitationDue, PollInvitationsRequested
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
@@ -79,7 +79,7 @@ def invite_to_polls(request: PollInvitationsRequested) -> int:
         logger.info("no open polls to invite to", extra={"event_id": event_id})
         return 0
     announced = 0
-    for chunk in _chunks(_invitees(event)):
+    for chunk in batches.chunked(_invitees(event), FAN_OUT_CHUNK):
         bus.publish_many([
             (INVITATION_DUE, {"event_id": event_id, "run_id": request["run_id"],
                               "email": record["email"], "registration_id": record["registration_id"]})
@@ -102,17 +102,6 @@ def _invitees(event: dict[str, Any]) -> Iterator[dict[str, Any]]:
         if record.get("attended"):
             yield record
 
-
-def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    # Registrations arrive page by page; announcing as they come keeps memory flat.
-    chunk: list[dict[str, Any]] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == FAN_OUT_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 # --- emailing one person ------------------------------------------------------------------------

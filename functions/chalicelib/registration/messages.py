@@ -6,11 +6,10 @@ Each delivery is recorded, so organisers can see who was sent what."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.core import bus, clock, keys, mail, store, workers
+from chalicelib.core import batches, bus, clock, keys, mail, store, workers
 from chalicelib.core.domain_events import DomainEvent, EventMessageDue, EventMessageRequested
 from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import logger
@@ -90,7 +89,7 @@ def fan_out(request: EventMessageRequested) -> int:
         return 0
     people = (r for r in service.registrations_of(request["event_id"]) if _in_audience(r, message["audience"]))
     announced = 0
-    for chunk in _chunks(people):
+    for chunk in batches.chunked(people, FAN_OUT_CHUNK):
         entries: list[tuple[str, DomainEvent]] = [
             ("EventMessageDue", EventMessageDue(event_id=request["event_id"], message_id=request["message_id"],
                                                 registration_id=r["registration_id"], email=r["email"]))
@@ -100,16 +99,6 @@ def fan_out(request: EventMessageRequested) -> int:
     logger.info("organiser message announced", extra={"event_id": request["event_id"], "count": announced})
     return announced
 
-
-def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    chunk: list[dict[str, Any]] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == FAN_OUT_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def send_one(_: str, due: EventMessageDue) -> None:

@@ -7,10 +7,9 @@ the bus, and each is sent on its own, at most once, never to a bounced or compla
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.core import bus, keys, schedules, workers
+from chalicelib.core import batches, bus, keys, schedules, workers
 from chalicelib.core.domain_events import DomainEvent, EventCancelled, EventNoticeDue, EventUpdated
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
@@ -53,7 +52,8 @@ def announce_cancellation(detail: EventCancelled) -> int:
 def _announce(event: dict[str, Any], notice: str, before: dict[str, str] | None = None) -> int:
     sequence = int(event.get("sequence", 0))
     announced = 0
-    for chunk in _chunks(r for r in service.registrations_of(event["event_id"]) if r.get("status") in _HOLDING):
+    holding = (r for r in service.registrations_of(event["event_id"]) if r.get("status") in _HOLDING)
+    for chunk in batches.chunked(holding, FAN_OUT_CHUNK):
         entries: list[tuple[str, DomainEvent]] = []
         for record in chunk:
             due = EventNoticeDue(event_id=event["event_id"], registration_id=record["registration_id"],
@@ -67,17 +67,6 @@ def _announce(event: dict[str, Any], notice: str, before: dict[str, str] | None 
                                                   "count": announced})
     return announced
 
-
-def _chunks(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    # Registrations arrive page by page; announcing as they come keeps memory flat.
-    chunk: list[dict[str, Any]] = []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == FAN_OUT_CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def send_notice(_: str, due: EventNoticeDue) -> None:

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from chalicelib.core import bus, clock, hashing, keys, store
+from chalicelib.core import batches, bus, clock, hashing, keys, store
 from chalicelib.core.domain_events import ReportBatchDue, ReportRunFinished, ReportRunRequested
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import logger
@@ -257,14 +257,9 @@ def _audience(run: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _chunks(people: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    chunk: list[dict[str, Any]] = []
-    for person in people:
-        chunk.append({"email": person["email"], "consent_report": bool(person.get("consent_report"))})
-        if len(chunk) == BATCH_SIZE:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    # Only what a batch needs travels in its message.
+    return batches.chunked(({"email": person["email"], "consent_report": bool(person.get("consent_report"))}
+                            for person in people), BATCH_SIZE)
 
 
 def _announce_batch(run: dict[str, Any], number: int, people: list[dict[str, Any]]) -> None:
