@@ -112,8 +112,10 @@ def test_closing_is_idempotent_and_shows_in_the_listing(client: Any, organiser_k
     assert [p["status"] for p in listing.json_body["polls"]] == ["closed", "open", "open"]
 
 
-def test_inviting_needs_an_open_poll(client: Any, organiser_key: str, event_id: str, aws_calls: Any) -> None:
+def test_inviting_needs_an_open_poll(client: Any, organiser_key: str, event_id: str, aws_calls: Any,
+                                     pump: Any) -> None:
     response = invite(client, organiser_key, event_id)
+    pump.relay_outbox()
 
     assert response.status_code == 409
     assert "no open polls" in response.json_body["errors"]["polls"]

@@ -169,9 +169,10 @@ def test_a_scheduled_request_for_an_end_since_moved_invites_nobody(
 
 
 def test_the_request_on_the_bus_matches_its_schema(
-    client: Any, organiser_key: str, event_id: str, aws_calls: Any
+    client: Any, organiser_key: str, event_id: str, aws_calls: Any, pump: Any
 ) -> None:
     invite(client, organiser_key, event_id)
+    pump.relay_outbox()  # stored for the relay, which puts it on the bus
 
     [request] = _requests(aws_calls)  # conftest validates it against events/schemas
 

@@ -94,10 +94,12 @@ def test_a_registration_takes_at_most_two_dynamodb_requests_and_reads_nothing_fi
         assert register(client, event_id, email).status_code == 202
         return [op for svc, op in aws_calls.calls[before:] if svc == "dynamodb"]
 
-    # Then a place, a repeat and a waiting-list spot cost one, one and two transactions
+    # Then a place costs one transaction, a waiting-list spot two, and a repeat its refused
+    # transaction and the reminder it stores for the outbox relay; none talks to the bus
     assert requests_for("first@example.com") == ["TransactWriteItems"]
-    assert requests_for("first@example.com") == ["TransactWriteItems"]
+    assert requests_for("first@example.com") == ["TransactWriteItems", "PutItem"]
     assert requests_for("second@example.com") == ["TransactWriteItems", "TransactWriteItems"]
+    assert "events" not in {service for service, _ in aws_calls.calls}
 
 
 def test_each_bad_field_is_named_and_nothing_is_written(client: Any, organiser_key: str, aws_calls: Any) -> None:

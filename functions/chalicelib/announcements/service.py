@@ -30,7 +30,7 @@ def deliveries_of(event_id: str) -> str:
 
 
 def start_announcement(event_id: str, subject: str, note: str, organiser: str) -> dict[str, Any]:
-    from chalicelib.core import bus
+    from chalicelib.core import outbox
     from chalicelib.reports import runs
 
     event = events.get_event(event_id)
@@ -46,9 +46,8 @@ def start_announcement(event_id: str, subject: str, note: str, organiser: str) -
         "recipients": 0, "sent": 0, "skipped": 0, "failed": 0, "would_send": 0,
         "batches": 0, "batches_done": 0, "built": False,
     }
-    store.put(run, condition="attribute_not_exists(pk)")
-    bus.publish(runs.RUN_REQUESTED, ReportRunRequested(
-        event_id=event_id, run_id=run_id, dry_run=False, requested_by=organiser, requested_at=requested_at))
+    store.transact([store.put_op(run, "attribute_not_exists(pk)"), outbox.entry(runs.RUN_REQUESTED, ReportRunRequested(
+        event_id=event_id, run_id=run_id, dry_run=False, requested_by=organiser, requested_at=requested_at))])
     return run
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.core import bus, clock, keys, store
+from chalicelib.core import clock, keys, outbox, store
 from chalicelib.core.domain_events import EventCancelled as Cancelled
 from chalicelib.core.errors import Conflict
 from chalicelib.core.validation import Form
@@ -37,18 +37,21 @@ def read_message(data: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
 
 
 def cancel_event(event_id: str, message: str, organiser: str) -> Cancellation | None:
-    """Mark the event cancelled and announce it; None for an unknown event. Only the first
-    cancellation is announced, so a repeat emails nobody again."""
+    """Mark the event cancelled and store its announcement with it; None for an unknown event.
+    Only the first cancellation is announced, so a repeat emails nobody again."""
     now = clock.iso(clock.now())
     try:
-        event = store.update(
-            keys.event(event_id),
-            "SET cancelled_at = :now, cancel_message = :message, cancelled_by = :by, updated_at = :now",
-            condition="attribute_exists(pk) AND attribute_not_exists(cancelled_at)",
-            vals={":now": now, ":message": message, ":by": organiser},
-        )
-    except store.ConditionFailed:
-        current = store.get(keys.event(event_id))
+        store.transact([
+            store.update_op(
+                keys.event(event_id),
+                "SET cancelled_at = :now, cancel_message = :message, cancelled_by = :by, updated_at = :now",
+                "attribute_exists(pk) AND attribute_not_exists(cancelled_at)",
+                vals={":now": now, ":message": message, ":by": organiser},
+            ),
+            outbox.entry("EventCancelled", Cancelled(event_id=event_id, cancelled_at=now, message=message)),
+        ])
+    except store.ConditionFailed as refused:
+        current = refused.old_item(0)
         return None if current is None else Cancellation(current, already=True)
-    bus.publish("EventCancelled", Cancelled(event_id=event_id, cancelled_at=now, message=message))
-    return Cancellation(event, already=False)
+    event = store.get(keys.event(event_id))
+    return None if event is None else Cancellation(event, already=False)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib.core import bus, clock, keys, store
+from chalicelib.core import clock, keys, outbox, store
 from chalicelib.core.errors import Invalid
 from chalicelib.events import changes as event_changes
 
@@ -64,7 +64,7 @@ def public_view(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_event(data: EventInput, organiser: str) -> dict[str, Any]:
-    """Store a new event and announce it on the bus (reminders are scheduled from that)."""
+    """Store a new event with its announcement (reminders are scheduled from that)."""
     event_id = f"{_slug(data.title)}-{secrets.token_hex(3)}"
     now = clock.iso(clock.now())
     starts = clock.iso(data.starts_at)
@@ -90,8 +90,10 @@ def create_event(data: EventInput, organiser: str) -> dict[str, Any]:
     }
     if data.speakers:
         item["speakers"] = list(data.speakers)
-    store.put(item, condition="attribute_not_exists(pk)")
-    bus.publish("EventScheduled", {"event_id": event_id, "starts_at": starts, "ends_at": item["ends_at"]})
+    store.transact([
+        store.put_op(item, "attribute_not_exists(pk)"),
+        outbox.entry("EventScheduled", {"event_id": event_id, "starts_at": starts, "ends_at": item["ends_at"]}),
+    ])
     return item
 
 
@@ -104,7 +106,8 @@ def update_event(event_id: str, changes: dict[str, Any], *, notify: bool = True)
 
     Raises CapacityTooSmall when the new capacity is below the confirmed count. A capacity
     increase is announced so the waiting list can be promoted; a new time, zone, venue or title
-    raises the calendar sequence and, unless `notify` is false, is announced to its people.
+    raises the calendar sequence and, unless `notify` is false, is announced to its people. The
+    change and its announcement are stored in one transaction.
     """
     if not changes:
         return get_event(event_id)
@@ -114,32 +117,63 @@ def update_event(event_id: str, changes: dict[str, Any], *, notify: bool = True)
     stored["updated_at"] = clock.iso(clock.now())
     if "starts_at" in stored:
         stored.update(keys.event_listing(stored["starts_at"], event_id))
+    before = get_event(event_id)
+    for _ in range(store.ATTEMPTS):
+        if before is None:
+            return None
+        change, after = _change(event_id, before, stored, sorted(changes), notify)
+        try:
+            store.transact(change)
+        except store.ConditionFailed as refused:
+            current = refused.old_item(0)
+            if current is None:
+                return None
+            if _announced_fields(current) == _announced_fields(before):
+                raise CapacityTooSmall(int(current.get("confirmed", 0))) from None
+            before = current  # changed meanwhile: announce against what it is now
+            continue
+        return after
+    raise RuntimeError(f"event {event_id} kept changing meanwhile; the organiser may try again")
+
+
+# What an EventUpdated says the event was: the change is stored only while these are as read.
+_ANNOUNCED = ("capacity", "number", *event_changes.CALENDAR_FIELDS)
+
+
+def _announced_fields(event: dict[str, Any]) -> dict[str, Any]:
+    return {name: event.get(name) for name in _ANNOUNCED}
+
+
+def _change(event_id: str, before: dict[str, Any], stored: dict[str, Any], changed: list[str],
+            notify: bool) -> tuple[list[store.Operation], dict[str, Any]]:
+    """The transaction that applies `stored` to the event read as `before` and stores its
+    EventUpdated, and the event as it will then be."""
     names = {f"#{name}": name for name in stored}
     expression = "SET " + ", ".join(f"#{name} = :{name}" for name in stored)
-    condition = "attribute_exists(pk)"
     vals = {f":{name}": value for name, value in stored.items()}
+    # The announcement tells what the event was and became: stored only if nobody changed it since.
+    conditions = ["attribute_exists(pk)"]
+    for index, (name, value) in enumerate(_announced_fields(before).items()):
+        names[f"#was{index}"] = name
+        if value is None:
+            conditions.append(f"attribute_not_exists(#was{index})")
+        else:
+            conditions.append(f"#was{index} = :was{index}")
+            vals[f":was{index}"] = value
     if "capacity" in stored:
-        condition += " AND #confirmed <= :capacity"
+        conditions.append("#confirmed <= :capacity")
         names["#confirmed"] = "confirmed"
-    before = get_event(event_id)
-    if before is None:
-        return None
+    after = {**before, **stored}
     moved = event_changes.moved(before, stored)
     if moved:
         # Calendars replace an invite only by one with a higher SEQUENCE (RFC 5546).
         expression += ", #sequence = if_not_exists(#sequence, :zero) + :one"
         names["#sequence"] = "sequence"
         vals.update({":zero": 0, ":one": 1})
-    try:
-        after = store.update(keys.event(event_id), expression, condition=condition, names=names, vals=vals)
-    except store.ConditionFailed:
-        current = get_event(event_id)
-        if current is None:
-            return None
-        raise CapacityTooSmall(int(current.get("confirmed", 0))) from None
-    bus.publish("EventUpdated", {
+        after["sequence"] = int(before.get("sequence", 0)) + 1
+    announcement = outbox.entry("EventUpdated", {
         "event_id": event_id,
-        "changed": sorted(k for k in changes),
+        "changed": changed,
         "capacity_before": int(before["capacity"]),
         "capacity_after": int(after["capacity"]),
         "starts_at": after["starts_at"],
@@ -148,7 +182,8 @@ def update_event(event_id: str, changes: dict[str, Any], *, notify: bool = True)
         "notify": notify,
         "before": event_changes.calendar_snapshot(before),
     })
-    return after
+    update = store.update_op(keys.event(event_id), expression, " AND ".join(conditions), names=names, vals=vals)
+    return [update, announcement], after
 
 
 def upcoming_events(limit: int = 50) -> list[dict[str, Any]]:

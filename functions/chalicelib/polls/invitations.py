@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.core import batches, bus, clock, keys, mail, schedules, store
+from chalicelib.core import batches, bus, clock, keys, mail, outbox, schedules, store
 from chalicelib.core.domain_events import PollInvitationDue, PollInvitationsRequested
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
@@ -32,9 +32,10 @@ FAN_OUT_CHUNK = 100
 
 
 def request_invitations(event_id: str, requested_by: str) -> str:
-    """Announce that the event's attendees should be invited to its polls; return the run id."""
+    """Store the request that the event's attendees be invited to its polls, for the outbox relay
+    to announce; return the run id."""
     run_id = secrets.token_hex(8)
-    bus.publish(INVITATIONS_REQUESTED, {
+    outbox.put(INVITATIONS_REQUESTED, {
         "event_id": event_id, "run_id": run_id, "requested_by": requested_by,
         "requested_at": clock.iso(clock.now()),
     })
@@ -67,7 +68,10 @@ def invite_to_polls(request: PollInvitationsRequested) -> int:
     """Announce one PollInvitationDue per confirmed attendee; return how many.
 
     Nothing is announced for an unknown event, an event without open polls, or a scheduled
-    request for an end time the event no longer has.
+    request for an end time the event no longer has. Put straight on the bus, not through the
+    outbox: this runs in a consumer and stores nothing, so a refused PutEvents fails the record,
+    its queue delivers it again, and the fan-out is repeated (each attendee's mark means one
+    invitation however often they are announced).
     """
     event_id = request["event_id"]
     event = events.get_event(event_id)

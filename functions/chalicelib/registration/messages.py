@@ -1,5 +1,5 @@
 """Organisers write to an event's people: confirmed, waiting, attended, or all of them. The
-message is stored, announced on the bus, fanned out into one EventMessageDue per person, and
+message is stored together with its announcement, fanned out into one EventMessageDue per person, and
 each is emailed once through the one mail module, never to a bounced or complaining address.
 Each delivery is recorded, so organisers can see who was sent what."""
 
@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.core import batches, bus, clock, keys, mail, store, workers
+from chalicelib.core import batches, bus, clock, keys, mail, outbox, store, workers
 from chalicelib.core.domain_events import DomainEvent, EventMessageDue, EventMessageRequested
 from chalicelib.core.errors import NotFound
 from chalicelib.core.observability import logger
@@ -53,7 +53,7 @@ def _in_audience(record: dict[str, Any], audience: str) -> bool:
 
 
 def send_message(event_id: str, message: MessageInput, organiser: str) -> dict[str, Any]:
-    """Store the message and announce it; its emails follow from the bus. Raises NotFound."""
+    """Store the message with its announcement; its emails follow from the bus. Raises NotFound."""
     if events.get_event(event_id) is None:
         raise NotFound("event")
     message_id = secrets.token_hex(8)
@@ -61,8 +61,8 @@ def send_message(event_id: str, message: MessageInput, organiser: str) -> dict[s
     item = {**keys.event_message(event_id, message_id), "event_id": event_id, "message_id": message_id,
             "audience": message.audience, "subject": message.subject, "markdown": message.markdown,
             "created_by": organiser, "created_at": now}
-    store.put(item, condition="attribute_not_exists(pk)")
-    bus.publish("EventMessageRequested", EventMessageRequested(event_id=event_id, message_id=message_id))
+    store.transact([store.put_op(item, "attribute_not_exists(pk)"), outbox.entry(
+        "EventMessageRequested", EventMessageRequested(event_id=event_id, message_id=message_id))])
     return item
 
 
@@ -83,7 +83,11 @@ def message_view(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def fan_out(request: EventMessageRequested) -> int:
-    """Announce one EventMessageDue per person in the message's audience; return how many."""
+    """Announce one EventMessageDue per person in the message's audience; return how many.
+
+    Put straight on the bus, not through the outbox: this runs in a consumer and stores nothing,
+    so a refused PutEvents fails the record, its queue delivers it again, and the fan-out is
+    repeated (each person is emailed once however often they are announced)."""
     message = get_message(request["event_id"], request["message_id"])
     if message is None:
         return 0

@@ -50,6 +50,9 @@ def announce_cancellation(detail: EventCancelled) -> int:
 
 
 def _announce(event: dict[str, Any], notice: str, before: dict[str, str] | None = None) -> int:
+    # Put straight on the bus, not through the outbox: this runs in a consumer and stores
+    # nothing, so a refused PutEvents fails the record, its queue delivers it again, and the
+    # fan-out is repeated (each person's notice is sent once however often it is announced).
     sequence = int(event.get("sequence", 0))
     announced = 0
     holding = (r for r in service.registrations_of(event["event_id"]) if r.get("status") in _HOLDING)

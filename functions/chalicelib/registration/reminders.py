@@ -45,7 +45,11 @@ def plan_reminders(event_id: str, starts_at: str) -> str | None:
 
 
 def remind_attendees(event_id: str, starts_at: str) -> int:
-    """Announce one ReminderDue per confirmed attendee; return how many."""
+    """Announce one ReminderDue per confirmed attendee; return how many.
+
+    Put straight on the bus, not through the outbox: this runs in a consumer and stores nothing,
+    so a refused PutEvents fails the record, its queue delivers it again, and the fan-out is
+    repeated (each reminder is sent once however often it is announced)."""
     event = events.get_event(event_id)
     if event is None or event["starts_at"] != starts_at or event.get("cancelled_at"):
         logger.info("reminder no longer applies", extra={"event_id": event_id})

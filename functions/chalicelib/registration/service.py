@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from chalicelib.core import bus, clock, domain_events, keys, outbox, rate_limits, store, tokens
+from chalicelib.core import clock, domain_events, keys, outbox, rate_limits, store, tokens
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.events import service as events
 from chalicelib.events.cancellation import EventCancelled
@@ -237,9 +237,9 @@ def _repeated(existing: dict[str, Any], registration_id: str, now: str) -> Outco
 
 
 def _announce_repeat(existing: dict[str, Any], now: str) -> None:
-    # Nothing changed, so nothing is stored: published at once (a failure fails the request,
-    # and the person's retry asks again).
-    bus.publish("RegistrationRepeated", domain_events.RegistrationRepeated(
+    # Nothing else changed, so the reminder is stored on its own for the relay (the request's
+    # second and last DynamoDB request); a failure fails the request, and the retry asks again.
+    outbox.put("RegistrationRepeated", domain_events.RegistrationRepeated(
         event_id=existing.get("event_id", ""), registration_id=existing.get("registration_id", ""),
         email=existing.get("email", ""), status=existing.get("status", ""), requested_at=now))
 

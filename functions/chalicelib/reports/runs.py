@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from chalicelib.core import batches, bus, clock, hashing, keys, store
+from chalicelib.core import batches, bus, clock, hashing, keys, outbox, store
 from chalicelib.core.domain_events import ReportBatchDue, ReportRunFinished, ReportRunRequested
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.observability import logger
@@ -75,19 +75,17 @@ def start_report_run(event_id: str, request: RunRequest, organiser: str,
         run_id = hashing.digest(event_id, idempotency_key)[:16]
         existing = get_run(run_id)
         if existing is not None:
-            if existing["status"] == QUEUED:
-                _announce_run(existing)  # its announcement may have been lost: the build is idempotent
-            return existing
+            return existing  # stored with its request to build it, so that is on its way
     else:
         run_id = secrets.token_hex(8)
-    run = open_run(event_id, run_id, request, organiser)
-    _announce_run(run)
-    return run
+    return open_run(event_id, run_id, request, organiser)
 
 
 def open_run(event_id: str, run_id: str, request: RunRequest, organiser: str,
-             retry_of: str | None = None) -> dict[str, Any]:
-    """Record a queued run; a real one also claims the event's one real run, in one step."""
+             retry_of: str | None = None, announce: bool = True) -> dict[str, Any]:
+    """Record a queued run; a real one also claims the event's one real run, in one step, which
+    also stores the run's ReportRunRequested for the relay (unless `announce` is false: the
+    worker opening a run asked for on the bus builds it at once)."""
     run = {
         **keys.report_run(run_id), "run_id": run_id, "event_id": event_id, "status": QUEUED,
         "dry_run": request.dry_run, "test_recipient": request.test_recipient,
@@ -107,6 +105,8 @@ def open_run(event_id: str, run_id: str, request: RunRequest, organiser: str,
         operations.append(store.update_op(
             keys.report(event_id), "SET event_id = :event_id, real_run_id = :run_id",
             "attribute_not_exists(real_run_id)", vals={":event_id": event_id, ":run_id": run_id}))
+    if announce:
+        operations.append(outbox.entry(RUN_REQUESTED, _run_requested(run)))
     try:
         store.transact(operations)
     except store.ConditionFailed as refused:
@@ -135,10 +135,8 @@ def retry_report_run(run_id: str, organiser: str, idempotency_key: str | None = 
     existing = get_run(retry_id)
     if existing is not None:
         return existing
-    run = open_run(original["event_id"], retry_id, RunRequest(False, original.get("test_recipient")),
-                   organiser, retry_of=root)
-    _announce_run(run)
-    return run
+    return open_run(original["event_id"], retry_id, RunRequest(False, original.get("test_recipient")),
+                    organiser, retry_of=root)
 
 
 def get_run(run_id: str) -> dict[str, Any] | None:
@@ -174,12 +172,12 @@ def skipped_people(run_id: str) -> list[dict[str, str]]:
     return found
 
 
-def _announce_run(run: dict[str, Any]) -> None:
+def _run_requested(run: dict[str, Any]) -> ReportRunRequested:
     detail = ReportRunRequested(event_id=run["event_id"], run_id=run["run_id"], dry_run=bool(run.get("dry_run")),
                                 requested_by=run["requested_by"], requested_at=run["requested_at"])
     if run.get("test_recipient"):
         detail["test_recipient"] = run["test_recipient"]
-    bus.publish(RUN_REQUESTED, detail)
+    return detail
 
 
 def _is_real(run: dict[str, Any]) -> bool:
@@ -205,7 +203,7 @@ def build_report_run(request: ReportRunRequested) -> None:
         # Asked for straight on the bus (not through the API): open it under the same rules.
         try:
             run = open_run(event_id, run_id, RunRequest(bool(request.get("dry_run")), request.get("test_recipient")),
-                           str(request.get("requested_by", "bus")))
+                           str(request.get("requested_by", "bus")), announce=False)
         except RunRefused:
             logger.info("report already sent; run refused", extra={"event_id": event_id, "run_id": run_id})
             return
@@ -216,8 +214,7 @@ def build_report_run(request: ReportRunRequested) -> None:
         _move(run_id, BUILDING, (QUEUED, BUILDING))
         event = events.get_event(event_id)
         if event is None:
-            if _move(run_id, FAILED, (BUILDING,), reason="The event no longer exists."):
-                _announce_finished(run)
+            _move(run_id, FAILED, (BUILDING,), reason="The event no longer exists.", finished=run)
             return
         if run.get("retry_of"):
             _reuse_rendered(run)  # a retry sends what the run it retries sent
@@ -263,6 +260,11 @@ def _chunks(people: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 def _announce_batch(run: dict[str, Any], number: int, people: list[dict[str, Any]]) -> None:
+    # Put straight on the bus, not through the outbox: the build runs in a consumer, and a
+    # batch counted onto the run but not yet marked published is published again by the
+    # retry of its record (each person is emailed once per run however often a batch comes).
+    # The count stays one single update, never a transaction: delivery workers add to the run
+    # meanwhile, and a transaction on it would collide with them.
     run_id = run["run_id"]
     emails = [person["email"] for person in people if person["consent_report"]]
     if run.get("dry_run"):
@@ -308,21 +310,30 @@ def _reuse_rendered(run: dict[str, Any]) -> None:
 
 
 def finish_if_complete(run_id: str) -> None:
-    """Mark the run done once it is built and every announced batch is counted."""
+    """Mark the run done once it is built and every announced batch is counted, in the one
+    transaction that stores its ReportRunFinished (only the write that finishes it does)."""
+    run = get_run(run_id)
+    # Read first: most batches finish with others still out, and a read costs less than a
+    # refused write.
+    if run is None or run["status"] != SENDING or not run.get("built") or \
+            int(run.get("batches_done", 0)) != int(run.get("batches", 0)):
+        return
     try:
-        run = store.update(keys.report_run(run_id), "SET #status = :done, finished_at = :now",
-                           condition="#status = :sending AND built = :yes AND batches_done = batches",
-                           names={"#status": "status"},
-                           vals={":done": DONE, ":sending": SENDING, ":yes": True, ":now": clock.iso(clock.now())})
+        store.transact([
+            store.update_op(keys.report_run(run_id), "SET #status = :done, finished_at = :now",
+                            "#status = :sending AND built = :yes AND batches_done = batches",
+                            names={"#status": "status"},
+                            vals={":done": DONE, ":sending": SENDING, ":yes": True, ":now": clock.iso(clock.now())}),
+            _finished(run),
+        ])
     except store.ConditionFailed:
         return
     logger.info("report run done", extra={"run_id": run_id})
-    _announce_finished(run)
 
 
-def _announce_finished(run: dict[str, Any]) -> None:
-    # Only the one write that finished the run gets here: the organisers hear once.
-    bus.publish(RUN_FINISHED, ReportRunFinished(event_id=run["event_id"], run_id=run["run_id"]))
+def _finished(run: dict[str, Any]) -> store.Operation:
+    # Stored only with the one write that ends the run: the organisers hear once.
+    return outbox.entry(RUN_FINISHED, ReportRunFinished(event_id=run["event_id"], run_id=run["run_id"]))
 
 
 def run_kind(run: dict[str, Any]) -> str:
@@ -336,16 +347,24 @@ def run_kind(run: dict[str, Any]) -> str:
     return "correction" if run.get("correction_of") else "retry" if run.get("retry_of") else "run"
 
 
-def _move(run_id: str, status: str, allowed: tuple[str, ...], reason: str | None = None) -> bool:
+def _move(run_id: str, status: str, allowed: tuple[str, ...], reason: str | None = None,
+          finished: dict[str, Any] | None = None) -> bool:
+    """Move the run to `status` if it is in one of `allowed`; a move that ends the `finished`
+    run stores its ReportRunFinished with it."""
     vals: dict[str, Any] = {":status": status, **{f":from{i}": s for i, s in enumerate(allowed)}}
     expression = "SET #status = :status"
     if reason:
         expression += ", reason = :reason"
         vals[":reason"] = reason
+    condition = f"#status IN ({', '.join(f':from{i}' for i in range(len(allowed)))})"
+    names = {"#status": "status"}
     try:
-        store.update(keys.report_run(run_id), expression,
-                     condition=f"#status IN ({', '.join(f':from{i}' for i in range(len(allowed)))})",
-                     names={"#status": "status"}, vals=vals, return_values="NONE")
+        if finished is None:
+            store.update(keys.report_run(run_id), expression, condition=condition, names=names, vals=vals,
+                         return_values="NONE")
+        else:
+            store.transact([store.update_op(keys.report_run(run_id), expression, condition, names=names, vals=vals),
+                            _finished(finished)])
     except store.ConditionFailed:
         return False
     return True

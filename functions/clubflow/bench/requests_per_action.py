@@ -2,8 +2,9 @@
 
 Registers N people on an event with room for half of them (so half are confirmed and half wait),
 then repeats some registrations, counting every DynamoDB request each POST makes. Floor: one
-request (a single transaction). Goal: at most two per registration (one transaction for a place
-or a repeat, two to join the waiting list), no read before writing, and no Scan anywhere.
+request (a single transaction). Goal: at most two per registration (one transaction for a place,
+two to join the waiting list, and for a repeat its refused transaction and the reminder it stores
+for the outbox relay), no read before writing, and no Scan anywhere.
 """
 
 from __future__ import annotations
