@@ -5,27 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.integration.bus_faults import BusDown
 from tests.integration.registration_steps import JSON, create_event, manage_path, register
-
-
-class BusDown:
-    """Makes every PutEvents fail as an unreachable endpoint does, until `recover()`."""
-
-    def __init__(self) -> None:
-        from chalicelib.core import aws
-
-        self.client = aws.events()
-        self.refused = 0
-        self.client.meta.events.register("before-call.events.PutEvents", self._refuse)
-
-    def _refuse(self, **_: Any) -> None:
-        from botocore.exceptions import EndpointConnectionError
-
-        self.refused += 1
-        raise EndpointConnectionError(endpoint_url="https://events.eu-west-2.amazonaws.com/")
-
-    def recover(self) -> None:
-        self.client.meta.events.unregister("before-call.events.PutEvents", self._refuse)
 
 
 def _emails(outbox: Any, address: str) -> list[str]:
