@@ -227,3 +227,36 @@ def test_people_who_register_after_a_change_are_not_told_of_it(
     # Then she has her confirmation (with the new venue) and no change notice
     [confirmation] = outbox.messages_to("ada@example.com")
     assert confirmation["subject"].startswith("You're registered") and "Leeds" in confirmation["text"]
+
+
+def test_a_change_made_meanwhile_by_someone_else_is_kept_and_told_as_it_was(
+        client: Any, organiser_key: str, pump: Any, outbox: Any, aws_calls: Any) -> None:
+    from chalicelib.core import aws, keys, store
+
+    # Given Ada confirmed, and another organiser who moves the venue just before this change is stored
+    event_id = _people(client, organiser_key, pump)
+    dynamodb = aws.dynamodb()
+    meanwhile: list[str] = []
+
+    def another_organiser(**_: Any) -> None:
+        if not meanwhile:
+            meanwhile.append("Ofgem, Glasgow")
+            store.update(keys.event(event_id), "SET venue = :venue, #sequence = if_not_exists(#sequence, :zero) + :one",
+                         names={"#sequence": "sequence"}, vals={":venue": "Ofgem, Glasgow", ":zero": 0, ":one": 1})
+
+    # When the organiser retitles the event
+    dynamodb.meta.events.register("before-call.dynamodb.TransactWriteItems", another_organiser)
+    try:
+        changed = change_event(client, organiser_key, event_id, title="Measuring what matters")
+    finally:
+        dynamodb.meta.events.unregister("before-call.dynamodb.TransactWriteItems", another_organiser)
+    pump.drain()
+
+    # Then both changes are kept, and the announcement says what the event was just before it
+    assert meanwhile and changed["venue"] == "Ofgem, Glasgow" and changed["title"] == "Measuring what matters"
+    assert changed["sequence"] == 2
+    [updated] = [json.loads(e["Detail"]) for e in aws_calls.published if e["DetailType"] == "EventUpdated"]
+    assert updated["before"]["venue"] == "Ofgem, Glasgow" and updated["before"]["title"] != "Measuring what matters"
+    # And Ada's notice says it was at the venue it had just moved to, under its old title
+    (notice,) = _subjects(outbox, "ada@example.com", "Changed: Event 48")
+    assert "Ofgem, Glasgow" in notice["text"] and "SEQUENCE:2" in _ics_lines(notice)
