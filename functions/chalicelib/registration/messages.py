@@ -1,7 +1,8 @@
 """Organisers write to an event's people: confirmed, waiting, attended, or all of them. The
-message is stored together with its announcement, fanned out into one EventMessageDue per person, and
-each is emailed once through the one mail module, never to a bounced or complaining address.
-Each delivery is recorded, so organisers can see who was sent what."""
+message is stored together with its announcement (the outbox), fanned out into one
+EventMessageDue per person, and each is emailed once through the one mail module, never to a
+bounced or complaining address. Each delivery is recorded, so organisers can see who was sent
+what."""
 
 from __future__ import annotations
 
