@@ -9,15 +9,16 @@ from typing import Any
 
 class BusDown:
     """Makes PutEvents fail as an unreachable endpoint does, until `recover()`; given `only`,
-    just the calls that carry one of those detail-types."""
+    just the calls that carry one of those detail-types; given `times`, that many calls at most."""
 
     EVENT = "before-parameter-build.events.PutEvents"
 
-    def __init__(self, only: Iterable[str] = ()) -> None:
+    def __init__(self, only: Iterable[str] = (), times: int | None = None) -> None:
         from chalicelib.core import aws
 
         self.client = aws.events()
         self.only = frozenset(only)
+        self.times = times
         self.refused = 0
         self.client.meta.events.register(self.EVENT, self._refuse)
 
@@ -25,6 +26,8 @@ class BusDown:
         from botocore.exceptions import EndpointConnectionError
 
         if self.only and not self.only & {entry.get("DetailType") for entry in params.get("Entries", [])}:
+            return
+        if self.times is not None and self.refused >= self.times:
             return
         self.refused += 1
         raise EndpointConnectionError(endpoint_url="https://events.eu-west-2.amazonaws.com/")

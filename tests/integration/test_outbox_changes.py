@@ -1,6 +1,8 @@
 """Every change an organiser or a worker stores reaches its people when the bus fails right after
 it: the domain event was stored with the change, and the outbox relay puts it on the bus once
-the bus is back. Faults are injected into the real PutEvents call (moto answers the rest)."""
+the bus is back. A consumer's fan-out, which stores nothing, goes straight to the bus: a refused
+PutEvents fails its record and the queue's retry announces it again, each person emailed once.
+Faults are injected into the real PutEvents call (moto answers the rest)."""
 
 from __future__ import annotations
 
@@ -199,3 +201,42 @@ def test_poll_invitations_asked_for_while_the_bus_is_down_go_once_it_is_back(
     assert invitations(outbox, "ada@example.com") == []
     pump.drain()
     assert len(invitations(outbox, "ada@example.com")) == 1
+
+
+# --- fan-outs inside consumers: straight to the bus, retried from their queue ---------------------
+
+
+def test_a_report_batch_the_bus_refused_is_published_by_the_build_s_retry_and_sent_once(
+        client: Any, organiser_key: str, pump: Any, outbox: Any, monkeypatch: Any) -> None:
+    from chalicelib.reports import runs
+
+    # Given three batches of consenting people, and a bus that refuses the first two batch events
+    monkeypatch.setattr(runs, "BATCH_SIZE", 2)
+    event_id = create_event(client, organiser_key)
+    save_sections(client, organiser_key, event_id, SECTIONS)
+    people = [f"reader{n}@example.com" for n in range(5)]
+    registered(client, event_id, pump, dict.fromkeys(people, True))
+    down = BusDown(only={"ReportBatchDue"}, times=2)
+
+    # When the run is built and sent, its build failing and retried from its queue
+    run_id = start_run(client, organiser_key, event_id).json_body["run_id"]
+    pump.drain()
+
+    # Then each reader has the report once, and the run is done with everyone counted once
+    assert down.refused == 2
+    assert {person: len(reports_to(outbox, person)) for person in people} == dict.fromkeys(people, 1)
+    status = run_status(client, organiser_key, run_id)
+    assert (status["status"], status["recipients"], status["sent"]) == ("done", 5, 5)
+
+
+def test_change_notices_the_bus_refused_are_announced_again_by_the_retry_and_sent_once(
+        client: Any, organiser_key: str, pump: Any, outbox: Any) -> None:
+    event_id = _people(client, organiser_key, pump)
+    down = BusDown(only={"EventNoticeDue"}, times=2)
+
+    change_event(client, organiser_key, event_id, venue="Ofgem, Glasgow")
+    pump.drain()
+
+    assert down.refused == 2
+    for email in ("ada@example.com", "bob@example.com"):
+        assert len(_subjects(outbox, email, "Changed: Event 48")) == 1, email
