@@ -30,6 +30,7 @@ from chalicelib.slides import worker as slides_worker
 from chalicelib.subscriptions import admin as subscriptions_admin
 from chalicelib.subscriptions import public as subscriptions_public
 from chalicelib.subscriptions import worker as subscriptions_worker
+from chalicelib.topics import admin as topics_admin
 from chalicelib.topics import public as topics_public
 from chalicelib.topics import worker as topics_worker
 
@@ -58,6 +59,7 @@ app.register_blueprint(nominations_public.blueprint)
 app.register_blueprint(nominations_admin.blueprint)
 app.register_blueprint(nominations_worker.blueprint)
 app.register_blueprint(topics_public.blueprint)
+app.register_blueprint(topics_admin.blueprint)
 app.register_blueprint(topics_worker.blueprint)
 app.register_blueprint(people_admin.blueprint)
 app.register_blueprint(privacy_public.blueprint)

@@ -183,6 +183,12 @@ def _confirmation(status: str) -> Schema:
 
 
 EMAIL_ONLY = obj({"email": EMAIL}, ("email",), closed=True)
+ADMIN_TOPIC = obj({
+    "topic_id": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+    "votes": COUNT, "chosen": {"type": "boolean"}, "status": one_of("listed", "hidden", "merged"),
+    "email": {"type": "string"}, "merged_into": {"type": "string"}, "merged_from": list_of({"type": "string"}),
+}, ("topic_id", "title", "votes", "chosen", "status"))
+TOPIC_ANSWER = obj({"topic": ADMIN_TOPIC}, ("topic",))
 
 _EVENT_LINKS = (
     Link(("get", "/admin/events/{event_id}"), "event_id", "/event_id"),
@@ -397,6 +403,27 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {200: json_only("decided", obj({"nomination": ANY_OBJECT, "changed": FLAG}, ("nomination",)))},
         obj({"status": one_of("shortlisted", "accepted", "declined"), "message": text(2000)},
             ("status",), closed=True)),
+    ("get", "/admin/topics"): admin(
+        "every listed topic (most votes first) and every hidden one, with who suggested it",
+        {200: json_only("the topics", obj({"listed": list_of(ADMIN_TOPIC), "hidden": list_of(ADMIN_TOPIC)},
+                                          ("listed", "hidden")))}, found=False),
+    ("post", "/admin/topics/{topic_id}/hide"): admin(
+        "take a topic off the public list (it takes no votes until shown again)",
+        {200: json_only("hidden", TOPIC_ANSWER)}, conflict="the topic was merged into another"),
+    ("post", "/admin/topics/{topic_id}/show"): admin(
+        "put a hidden topic back on the public list with its votes",
+        {200: json_only("listed", TOPIC_ANSWER)}, conflict="the topic was merged into another"),
+    ("post", "/admin/topics/{topic_id}/choice"): admin(
+        "mark a listed topic as chosen for a future event (shown so on /topics), or unmark it",
+        {200: json_only("the topic", TOPIC_ANSWER)},
+        obj({"chosen": {**FLAG, "description": "false unmarks it; left out: chosen"}}, closed=True),
+        conflict="the topic is hidden or merged"),
+    ("post", "/admin/topics/{topic_id}/merge"): admin(
+        "merge a duplicate into another listed topic: its votes move there, each person counted once",
+        {200: json_only("merged (again finishes a merge that stopped, and moves nothing twice)", obj(
+            {"topic": ADMIN_TOPIC, "moved": COUNT, "already": COUNT}, ("topic", "moved", "already")))},
+        obj({"into": text(64)}, ("into",), closed=True),
+        conflict="the topic was merged into another one"),
     ("put", "/admin/events/{event_id}/report"): admin(
         "the report's editorial sections and settings (parts shown, organisations, minimum answers, automatic run)",
         {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},
