@@ -363,11 +363,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             ("event_id", "counts", "registrations")), CSV: None})},
         query={"format": one_of("json", "csv")}),
     ("post", "/admin/events/{event_id}/slides"): admin(
-        "start a slide upload: a presigned PUT URL",
-        {201: json_only("the upload URL", obj({"upload_url": {"type": "string"}, "key": {"type": "string"}},
-                                              ("upload_url",)))},
+        "start a slide upload: a presigned PUT URL, or with method POST a presigned POST (for a browser's form)",
+        {201: json_only("the upload URL", obj({
+            "upload_url": {"type": "string"}, "key": {"type": "string"}, "file_id": {"type": "string"},
+            "method": one_of("PUT", "POST"), "headers": ANY_OBJECT, "expires_in": {"type": "integer"},
+            "fields": {**ANY_OBJECT, "description": "POST only: the form fields to send before the file"}},
+            ("upload_url",)))},
         obj({"filename": text(200), "content_type": text(120),
-             "size": {"type": "integer", "minimum": 1, "maximum": 100 * 1024 * 1024}},
+             "size": {"type": "integer", "minimum": 1, "maximum": 100 * 1024 * 1024},
+             "method": one_of("PUT", "POST")},
             ("filename", "content_type", "size"), closed=True)),
     ("get", "/admin/events/{event_id}/slides"): admin(
         "an event's slide files, downloads and leads", {200: json_only("the slides", ANY_OBJECT)}),
