@@ -274,6 +274,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "the page's Download button: counts one use",
         {303: Reply("to a short-lived download URL", headers=("Location",))},
         obj({}), required=False),
+    ("get", "/events/{event_id}/polls"): Operation(
+        "where a poll's QR code on the room's screen leads: ask for your personal poll link by email",
+        {200: page("the form"), 404: NOT_FOUND}),
+    ("post", "/events/{event_id}/polls/links"): public_post(
+        "email my personal poll link to the address I registered with",
+        {202: page("always the same answer; the link goes only to a confirmed registrant", RECEIVED)},
+        EMAIL_ONLY),
     ("get", "/p/{token}"): Operation(
         "my poll page: every open poll of the event",
         {200: page("the polls", obj({"event": ANY_OBJECT, "polls": list_of(ANY_OBJECT)}, ("event", "polls"))),
