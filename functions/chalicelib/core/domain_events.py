@@ -156,6 +156,12 @@ class SubscriptionRequested(TypedDict):
     requested_at: str
 
 
+class SignInRequested(TypedDict):
+    request_id: str
+    email: str
+    requested_at: str
+
+
 class VoteRequested(TypedDict):
     request_id: str
     topic_id: str
@@ -191,6 +197,7 @@ DomainEvent = (
     | PollInvitationsRequested | EventMessageRequested | EventMessageDue
     | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
     | VoteRequested | SubscriptionRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
+    | SignInRequested
 )
 
 # Each DetailType and the shape of its detail.
