@@ -5,6 +5,8 @@ import gc
 from chalice import Chalice
 
 from chalicelib.announcements import admin as announcements_admin
+from chalicelib.console import signing_in as console_signing_in
+from chalicelib.console import worker as console_worker
 from chalicelib.core import health, middleware, organiser_auth, outbox, site, web
 from chalicelib.events import admin as events_admin
 from chalicelib.events import public as events_public
@@ -68,6 +70,8 @@ app.register_blueprint(subscriptions_public.blueprint)
 app.register_blueprint(subscriptions_worker.blueprint)
 app.register_blueprint(subscriptions_admin.blueprint)
 app.register_blueprint(announcements_admin.blueprint)
+app.register_blueprint(console_signing_in.blueprint)
+app.register_blueprint(console_worker.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)

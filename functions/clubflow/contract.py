@@ -153,6 +153,31 @@ def admin(summary: str, done: dict[int, Reply], body: Schema | None = None, *, f
                      links=links or {})
 
 
+# --- the organisers' console: HTML pages behind a session cookie, forms with a CSRF token -----
+
+TO_SIGN_IN = Reply("not signed in: to the sign-in page (/console)", headers=("Location",))
+CSRF_REFUSED = page("no live console session, or the form's CSRF token is missing or wrong", ERRORS)
+CSRF_ONLY = obj({"csrf_token": text(100)})
+
+
+def console_page(summary: str, *, found: bool = False) -> Operation:
+    """A console page (GET): the page when signed in, else a redirect to the sign-in page."""
+    replies = {200: page("the page"), 303: TO_SIGN_IN}
+    if found:
+        replies[404] = NOT_FOUND
+    return Operation(summary, replies)
+
+
+def console_post(summary: str, done: dict[int, Reply], body: Schema = CSRF_ONLY, *,
+                 found: bool = False) -> Operation:
+    """A console form (POST): its own answers plus those every console form shares; a form sent
+    without its session's CSRF token is refused before anything is read or changed."""
+    replies = {**done, 400: INVALID, 403: CSRF_REFUSED, 413: TOO_LARGE, 415: UNSUPPORTED}
+    if found:
+        replies[404] = NOT_FOUND
+    return Operation(summary, replies, body)
+
+
 REGISTRANT_FIELDS: dict[str, Schema] = {
     "email": EMAIL, "name": text(120), "organisation": text(150),
     "job_title": text(150), "needs": text(1000, description="access, dietary, quiet room"),
@@ -497,4 +522,21 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "erase a person's data; aggregate counts stay",
         {200: json_only("erased", obj({"erased": {"type": "integer"}, "kept": ANY_OBJECT}, ("erased",)))},
         EMAIL_ONLY, found=False),
+    ("get", "/console"): Operation(
+        "the console: its sign-in form (an email address), or the dashboard when signed in",
+        {200: page("the sign-in form or the dashboard")}),
+    ("post", "/console/sign-in"): public_post(
+        "ask for a one-time sign-in link (15 minutes): emailed only to an organiser's address",
+        {202: page("asked: the same answer whether or not the address is an organiser's", RECEIVED)},
+        EMAIL_ONLY, found=False),
+    ("get", "/console/sign-in/{token}"): Operation(
+        "the emailed sign-in link's page: a Sign in button (looking signs no one in)",
+        {200: page("the page"), 404: NOT_FOUND}),
+    ("post", "/console/sign-in/{token}"): public_post(
+        "sign in: uses the link up and sets the session cookie (HttpOnly, SameSite=Lax, 12 hours)",
+        {303: Reply("signed in: to the console, with Set-Cookie", headers=("Location", "Set-Cookie"))},
+        obj({}), required=False),
+    ("post", "/console/sign-out"): console_post(
+        "sign out: the session ends and its cookie is cleared",
+        {303: Reply("to the sign-in page", headers=("Location", "Set-Cookie"))}),
 }

@@ -163,6 +163,12 @@ class SubscriptionRequested(TypedDict):
     requested_at: str
 
 
+class SignInRequested(TypedDict):
+    request_id: str
+    email: str
+    requested_at: str
+
+
 class VoteRequested(TypedDict):
     request_id: str
     topic_id: str
@@ -198,6 +204,7 @@ DomainEvent = (
     | PollInvitationsRequested | EventMessageRequested | EventMessageDue
     | PollInvitationDue | PollLinkRequested | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
     | VoteRequested | SubscriptionRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
+    | SignInRequested
 )
 
 # Each DetailType and the shape of its detail.

@@ -84,6 +84,16 @@ def organiser_listing(email: str, created_at: str) -> dict[str, str]:
 ORGANISER_LISTING_PK = "ORGANISERS"
 
 
+def organiser_listing_prefix(email: str) -> str:
+    """The GSI1 sort-key prefix of one organiser's keys in the organisers' listing."""
+    return f"{email}#"
+
+
+def console_session(session_hash: str) -> Key:
+    """A signed-in organiser's console session, keyed by the hash of its cookie's token."""
+    return {"pk": f"CONSOLESESSION#{session_hash}", "sk": "SESSION"}
+
+
 def slide(event_id: str, file_id: str) -> Key:
     return {"pk": f"EVENT#{event_id}", "sk": f"SLIDE#{file_id}"}
 

@@ -58,6 +58,7 @@ KINDS: dict[str, Kind] = {
     "topic_confirm": Kind(),
     "vote_confirm": Kind(),
     "subscription_confirm": Kind(),
+    "console_sign_in": Kind(),  # an organiser's one-time link to the console
     "poll_invitation": Kind(),
     "report_run_finished": Kind(),  # to the organisers: a run's counts
     # Written by the organisers for everyone who consented: a mailing, not an automatic notice.
