@@ -5,6 +5,8 @@ import gc
 from chalice import Chalice
 
 from chalicelib.announcements import admin as announcements_admin
+from chalicelib.console import assets as console_assets
+from chalicelib.console import polls as console_polls
 from chalicelib.console import signing_in as console_signing_in
 from chalicelib.console import worker as console_worker
 from chalicelib.core import health, middleware, organiser_auth, outbox, site, web
@@ -71,6 +73,8 @@ app.register_blueprint(subscriptions_worker.blueprint)
 app.register_blueprint(subscriptions_admin.blueprint)
 app.register_blueprint(announcements_admin.blueprint)
 app.register_blueprint(console_signing_in.blueprint)
+app.register_blueprint(console_assets.blueprint)
+app.register_blueprint(console_polls.blueprint)
 app.register_blueprint(console_worker.blueprint)
 
 middleware.install(app)

@@ -540,3 +540,35 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "sign out: the session ends and its cookie is cleared",
         {303: Reply("to the sign-in page", headers=("Location", "Set-Cookie"))}),
 }
+
+# --- the console's tools: an event's polls, slides and report; nominations; topics -----------
+BACK_TO_PAGE = {303: Reply("done: back to the page, with a one-line message", headers=("Location",))}
+NEW_POLL_FORM = obj({
+    "csrf_token": text(100), "question": text(300), "kind": one_of("single", "multiple", "rating"),
+    "options": text(3000, description="one option per line (single and multiple)"),
+    "scale_min": text(3), "scale_max": text(3), "min_label": text(40), "max_label": text(40)},
+    ("question", "kind"))
+
+OPERATIONS.update({
+    ("get", "/console/assets/{name}"): Operation(
+        "one of the console's scripts (each page works without it)",
+        {200: Reply("the script", {"text/javascript": None}), 404: NOT_FOUND}),
+    ("get", "/console/events/{event_id}/polls"): console_page(
+        "an event's polls with their results, and the form to create one", found=True),
+    ("post", "/console/events/{event_id}/polls"): console_post(
+        "create a poll: options one per line, or a scale with labels for its ends", BACK_TO_PAGE,
+        NEW_POLL_FORM, found=True),
+    ("post", "/console/polls/{poll_id}/close"): console_post("close a poll", BACK_TO_PAGE, found=True),
+    ("post", "/console/events/{event_id}/poll-invitations"): console_post(
+        "email each confirmed attendee their personal poll link (once each)",
+        {**BACK_TO_PAGE, 409: page("the event has no open polls", ERRORS)}, found=True),
+    ("get", "/console/polls/{poll_id}/present"): console_page(
+        "present mode: the poll full screen, a QR code and short link to vote, a chart that follows the answers",
+        found=True),
+    ("get", "/console/polls/{poll_id}/present/results"): Operation(
+        "what present mode asks every few seconds: the answer count and the chart's HTML",
+        {200: json_only("the count and chart", obj({"poll_id": {"type": "string"}, "status": {"type": "string"},
+                                                    "total": COUNT, "html": {"type": "string"}},
+                                                   ("poll_id", "total", "html"))),
+         303: TO_SIGN_IN, 404: NOT_FOUND}),
+})
