@@ -571,4 +571,23 @@ OPERATIONS.update({
                                                     "total": COUNT, "html": {"type": "string"}},
                                                    ("poll_id", "total", "html"))),
          303: TO_SIGN_IN, 404: NOT_FOUND}),
+    ("get", "/console/events/{event_id}/slides"): console_page(
+        "an event's slides with downloads per file and who downloaded, and a form that uploads to the bucket",
+        found=True),
+    ("post", "/console/events/{event_id}/slides/uploads"): console_post(
+        "the upload form's script: a presigned POST bound to the file's name, type and size",
+        {201: json_only("the upload", obj({"file_id": {"type": "string"}, "upload_url": {"type": "string"},
+                                           "fields": ANY_OBJECT}, ("file_id", "upload_url", "fields")))},
+        obj({"csrf_token": text(100), "filename": text(200), "content_type": text(120),
+             "size": {"type": "integer", "minimum": 1, "maximum": 100 * 1024 * 1024}},
+            ("filename", "size")), found=True),
+    ("get", "/console/events/{event_id}/slides/uploaded"): Operation(
+        "where S3 sends the browser after a plain form's upload: a form to name and record the file",
+        {200: page("the page"), 303: TO_SIGN_IN, 404: NOT_FOUND},
+        query={"key": text(1024), "bucket": text(255), "etag": text(100)}),
+    ("post", "/console/events/{event_id}/slides/uploaded"): console_post(
+        "record a file a plain form uploaded, under the name people will see", BACK_TO_PAGE,
+        obj({"csrf_token": text(100), "key": text(1024), "filename": text(200)}, ("key", "filename")), found=True),
+    ("post", "/console/events/{event_id}/slides/{file_id}/remove"): console_post(
+        "remove a slide file; its links stop working", BACK_TO_PAGE, found=True),
 })
