@@ -6,9 +6,11 @@ from chalice import Chalice
 
 from chalicelib.announcements import admin as announcements_admin
 from chalicelib.console import assets as console_assets
+from chalicelib.console import nominations as console_nominations
 from chalicelib.console import polls as console_polls
 from chalicelib.console import signing_in as console_signing_in
 from chalicelib.console import slides as console_slides
+from chalicelib.console import topics as console_topics
 from chalicelib.console import worker as console_worker
 from chalicelib.core import health, middleware, organiser_auth, outbox, site, web
 from chalicelib.events import admin as events_admin
@@ -77,6 +79,8 @@ app.register_blueprint(console_signing_in.blueprint)
 app.register_blueprint(console_assets.blueprint)
 app.register_blueprint(console_polls.blueprint)
 app.register_blueprint(console_slides.blueprint)
+app.register_blueprint(console_nominations.blueprint)
+app.register_blueprint(console_topics.blueprint)
 app.register_blueprint(console_worker.blueprint)
 
 middleware.install(app)

@@ -542,6 +542,8 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
 }
 
 # --- the console's tools: an event's polls, slides and report; nominations; topics -----------
+DECISION_FORM = obj({"csrf_token": text(100), "status": one_of("shortlisted", "accepted", "declined"),
+                     "message": text(2000)}, ("status",))
 BACK_TO_PAGE = {303: Reply("done: back to the page, with a one-line message", headers=("Location",))}
 NEW_POLL_FORM = obj({
     "csrf_token": text(100), "question": text(300), "kind": one_of("single", "multiple", "rating"),
@@ -590,4 +592,31 @@ OPERATIONS.update({
         obj({"csrf_token": text(100), "key": text(1024), "filename": text(200)}, ("key", "filename")), found=True),
     ("post", "/console/events/{event_id}/slides/{file_id}/remove"): console_post(
         "remove a slide file; its links stop working", BACK_TO_PAGE, found=True),
+    ("get", "/console/nominations"): Operation(
+        "host nominations of one status, oldest first",
+        {200: page("the page"), 303: TO_SIGN_IN},
+        query={"status": one_of("received", "shortlisted", "accepted", "declined")}),
+    ("get", "/console/nominations/{nomination_id}"): console_page(
+        "a nomination with its decision form", found=True),
+    ("post", "/console/nominations/{nomination_id}/preview"): console_post(
+        "the email a decision would send the nominee, shown before anything is sent",
+        {200: page("the nomination with the email to check")}, DECISION_FORM, found=True),
+    ("post", "/console/nominations/{nomination_id}/decision"): console_post(
+        "decide on a nomination; the nominee is emailed (deciding the same again sends nothing)",
+        BACK_TO_PAGE, DECISION_FORM, found=True),
+    ("get", "/console/topics"): console_page("listed and hidden topics, with hide, merge and choose"),
+    ("post", "/console/topics/{topic_id}/hide"): console_post(
+        "take a topic off the public list", {**BACK_TO_PAGE, 409: page("the topic was merged", ERRORS)},
+        found=True),
+    ("post", "/console/topics/{topic_id}/show"): console_post(
+        "put a hidden topic back on the public list", {**BACK_TO_PAGE, 409: page("the topic was merged", ERRORS)},
+        found=True),
+    ("post", "/console/topics/{topic_id}/choice"): console_post(
+        "mark a topic chosen for a future event, or unmark it",
+        {**BACK_TO_PAGE, 409: page("the topic is hidden or merged", ERRORS)},
+        obj({"csrf_token": text(100), "chosen": FLAG}), found=True),
+    ("post", "/console/topics/{topic_id}/merge"): console_post(
+        "merge a duplicate into another listed topic: its votes move, each person counted once",
+        {**BACK_TO_PAGE, 409: page("the topic was merged into another one", ERRORS)},
+        obj({"csrf_token": text(100), "into": text(64)}, ("into",)), found=True),
 })

@@ -133,6 +133,14 @@ def build(message: Email) -> EmailMessage:
     return mime
 
 
+def preview(message: Email) -> dict[str, str]:
+    """The email as it would be sent (subject, plain-text and HTML parts), sending nothing."""
+    mime = build(message)
+    parts = {part.get_content_type(): part.get_content() for part in mime.walk() if not part.is_multipart()}
+    return {"to": message.to, "subject": str(mime["Subject"]), "text": parts["text/plain"],
+            "html": parts["text/html"]}
+
+
 def send(message: Email) -> str:
     """Send one email; return the SES message id."""
     settings = get_settings()
