@@ -8,6 +8,7 @@ from chalicelib.announcements import admin as announcements_admin
 from chalicelib.console import assets as console_assets
 from chalicelib.console import nominations as console_nominations
 from chalicelib.console import polls as console_polls
+from chalicelib.console import report as console_report
 from chalicelib.console import signing_in as console_signing_in
 from chalicelib.console import slides as console_slides
 from chalicelib.console import topics as console_topics
@@ -81,6 +82,7 @@ app.register_blueprint(console_polls.blueprint)
 app.register_blueprint(console_slides.blueprint)
 app.register_blueprint(console_nominations.blueprint)
 app.register_blueprint(console_topics.blueprint)
+app.register_blueprint(console_report.blueprint)
 app.register_blueprint(console_worker.blueprint)
 
 middleware.install(app)

@@ -544,6 +544,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
 # --- the console's tools: an event's polls, slides and report; nominations; topics -----------
 DECISION_FORM = obj({"csrf_token": text(100), "status": one_of("shortlisted", "accepted", "declined"),
                      "message": text(2000)}, ("status",))
+SEND_FORM = obj({"csrf_token": text(100), "send_key": text(128)})
 BACK_TO_PAGE = {303: Reply("done: back to the page, with a one-line message", headers=("Location",))}
 NEW_POLL_FORM = obj({
     "csrf_token": text(100), "question": text(300), "kind": one_of("single", "multiple", "rating"),
@@ -619,4 +620,33 @@ OPERATIONS.update({
         "merge a duplicate into another listed topic: its votes move, each person counted once",
         {**BACK_TO_PAGE, 409: page("the topic was merged into another one", ERRORS)},
         obj({"csrf_token": text(100), "into": text(64)}, ("into",)), found=True),
+    ("get", "/console/events/{event_id}/report"): console_page(
+        "the report's section editor, its parts from the event's data, and test, send and correction", found=True),
+    ("post", "/console/events/{event_id}/report"): console_post(
+        "save the report's sections (title and Markdown, repeated), parts shown and minimum of answers",
+        BACK_TO_PAGE, obj({"csrf_token": text(100), "section_title": {"oneOf": [text(200), list_of(text(200))]},
+                           "section_markdown": {"oneOf": [text(20_000), list_of(text(20_000))]},
+                           "min_answers": text(5), "then": one_of("preview"),
+                           **{f"show_{part}": FLAG for part in REPORT_PARTS}}), found=True),
+    ("get", "/console/events/{event_id}/report/preview"): console_page(
+        "the report email as it would be sent now: subject and text, with a link to its HTML", found=True),
+    ("get", "/console/events/{event_id}/report/preview/email"): console_page(
+        "the preview's HTML part as a page, as a mail client shows it", found=True),
+    ("post", "/console/events/{event_id}/report/test"): console_post(
+        "send a test copy of the report to the signed-in organiser",
+        {303: Reply("to the test run's progress", headers=("Location",))}, found=True),
+    ("get", "/console/events/{event_id}/report/send"): console_page(
+        "confirm sending the report: how many people it goes to", found=True),
+    ("post", "/console/events/{event_id}/report/send"): console_post(
+        "send the report (the same send_key gives back the same run)",
+        {303: Reply("to the run's progress", headers=("Location",)),
+         409: page("the report was already sent", ERRORS)}, SEND_FORM, found=True),
+    ("get", "/console/events/{event_id}/report/correction"): console_page(
+        "confirm a correction: how many people the sent report reached", found=True),
+    ("post", "/console/events/{event_id}/report/correction"): console_post(
+        "send the report as it is now, once, to everyone the sent report reached",
+        {303: Reply("to the run's progress", headers=("Location",)),
+         409: page("the report has not been sent yet", ERRORS)}, SEND_FORM, found=True),
+    ("get", "/console/report-runs/{run_id}"): console_page(
+        "a run's progress; the page reloads itself until the run is done", found=True),
 })
