@@ -29,7 +29,11 @@ PRESENT_REFRESH_SECONDS = 4
 
 
 def _chart(poll: dict[str, Any], *, min_answers: int = 0) -> dict[str, Any]:
-    found = service.poll_results(poll["poll_id"]) or {**poll, "total": 0, "counts": {}}
+    return _chart_of(service.poll_results(poll["poll_id"]) or {**poll, "total": 0, "counts": {}}, min_answers)
+
+
+def _chart_of(found: dict[str, Any], min_answers: int) -> dict[str, Any]:
+    """A poll's results (polls.service.poll_results) as the report's chart, with its sentences."""
     return {**charts.poll_chart(found, min_answers), "summary": found.get("summary", [])}
 
 
@@ -124,9 +128,9 @@ def present(console: pages.Console, poll_id: str) -> Response:
 @pages.route(blueprint, "/console/polls/{poll_id}/present/results")
 def present_results(console: pages.Console, poll_id: str) -> Response:
     """What the room's screen asks for every few seconds: the answer count and the chart, drawn
-    by the same template as the page (two reads, never one per vote)."""
-    poll = web.found(service.get_poll(poll_id), "poll")
-    chart = _chart(poll, min_answers=charts.DEFAULT_MIN_ANSWERS)
+    by the same template as the page: the poll and its running counts, never the votes."""
+    poll = web.found(service.poll_results(poll_id), "poll")  # the poll's fields and its counts
+    chart = _chart_of(poll, charts.DEFAULT_MIN_ANSWERS)
     html = render.render("pages/console/_present_chart.html", poll=poll, chart=chart,
                          min_answers=charts.DEFAULT_MIN_ANSWERS)
     response = web.json_response({"poll_id": poll_id, "status": poll.get("status"), "total": chart["total"],

@@ -4,6 +4,17 @@
   "use strict";
   var chart = document.getElementById("chart");
   if (!chart || !window.fetch) { return; }
+  // A full-screen button, where the browser can do it (F11 does the same without a script).
+  var leave = document.querySelector(".leave");
+  if (leave && document.documentElement.requestFullscreen) {
+    var full = document.createElement("button");
+    full.type = "button";
+    full.className = "secondary";
+    full.textContent = "Full screen";
+    full.addEventListener("click", function () { document.documentElement.requestFullscreen(); });
+    leave.appendChild(document.createTextNode(" "));
+    leave.appendChild(full);
+  }
   var every = Math.max(2, parseInt(chart.getAttribute("data-every"), 10) || 4) * 1000;
   var url = chart.getAttribute("data-results");
   var last = "";
