@@ -5,6 +5,14 @@ import gc
 from chalice import Chalice
 
 from chalicelib.announcements import admin as announcements_admin
+from chalicelib.console import assets as console_assets
+from chalicelib.console import nominations as console_nominations
+from chalicelib.console import polls as console_polls
+from chalicelib.console import report as console_report
+from chalicelib.console import signing_in as console_signing_in
+from chalicelib.console import slides as console_slides
+from chalicelib.console import topics as console_topics
+from chalicelib.console import worker as console_worker
 from chalicelib.core import health, middleware, organiser_auth, outbox, site, web
 from chalicelib.events import admin as events_admin
 from chalicelib.events import public as events_public
@@ -30,6 +38,7 @@ from chalicelib.slides import worker as slides_worker
 from chalicelib.subscriptions import admin as subscriptions_admin
 from chalicelib.subscriptions import public as subscriptions_public
 from chalicelib.subscriptions import worker as subscriptions_worker
+from chalicelib.topics import admin as topics_admin
 from chalicelib.topics import public as topics_public
 from chalicelib.topics import worker as topics_worker
 
@@ -58,6 +67,7 @@ app.register_blueprint(nominations_public.blueprint)
 app.register_blueprint(nominations_admin.blueprint)
 app.register_blueprint(nominations_worker.blueprint)
 app.register_blueprint(topics_public.blueprint)
+app.register_blueprint(topics_admin.blueprint)
 app.register_blueprint(topics_worker.blueprint)
 app.register_blueprint(people_admin.blueprint)
 app.register_blueprint(privacy_public.blueprint)
@@ -66,6 +76,14 @@ app.register_blueprint(subscriptions_public.blueprint)
 app.register_blueprint(subscriptions_worker.blueprint)
 app.register_blueprint(subscriptions_admin.blueprint)
 app.register_blueprint(announcements_admin.blueprint)
+app.register_blueprint(console_signing_in.blueprint)
+app.register_blueprint(console_assets.blueprint)
+app.register_blueprint(console_polls.blueprint)
+app.register_blueprint(console_slides.blueprint)
+app.register_blueprint(console_nominations.blueprint)
+app.register_blueprint(console_topics.blueprint)
+app.register_blueprint(console_report.blueprint)
+app.register_blueprint(console_worker.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)

@@ -176,7 +176,7 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -
     """Record AWS calls; fail any test whose code path ran a DynamoDB Scan, or made a call its
     function's role does not allow (tests/permissions.py)."""
     from botocore.client import BaseClient
-    from botocore.signers import RequestSigner
+    from botocore.signers import RequestSigner, S3PostPresigner
 
     from tests import permissions
 
@@ -198,7 +198,15 @@ def aws_calls(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -
         return presign(self, request_dict, operation_name, *args, **kwargs)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    presign_post = S3PostPresigner.generate_presigned_post
+
+    def presigning_post(self: Any, request_dict: Any, *args: Any, **kwargs: Any) -> Any:
+        # A presigned POST upload is a PutObject with the signer's permissions.
+        permissions.TRACE.note("s3", "PutObject", {})
+        return presign_post(self, request_dict, *args, **kwargs)
+
     monkeypatch.setattr(RequestSigner, "generate_presigned_url", presigning)
+    monkeypatch.setattr(S3PostPresigner, "generate_presigned_post", presigning_post)
     missing_before = len(permissions.TRACE.missing)
     yield recorder
     permissions.RAN.add(request.node.path.relative_to(REPO).as_posix())

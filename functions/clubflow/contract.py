@@ -153,6 +153,31 @@ def admin(summary: str, done: dict[int, Reply], body: Schema | None = None, *, f
                      links=links or {})
 
 
+# --- the organisers' console: HTML pages behind a session cookie, forms with a CSRF token -----
+
+TO_SIGN_IN = Reply("not signed in: to the sign-in page (/console)", headers=("Location",))
+CSRF_REFUSED = page("no live console session, or the form's CSRF token is missing or wrong", ERRORS)
+CSRF_ONLY = obj({"csrf_token": text(100)})
+
+
+def console_page(summary: str, *, found: bool = False) -> Operation:
+    """A console page (GET): the page when signed in, else a redirect to the sign-in page."""
+    replies = {200: page("the page"), 303: TO_SIGN_IN}
+    if found:
+        replies[404] = NOT_FOUND
+    return Operation(summary, replies)
+
+
+def console_post(summary: str, done: dict[int, Reply], body: Schema = CSRF_ONLY, *,
+                 found: bool = False) -> Operation:
+    """A console form (POST): its own answers plus those every console form shares; a form sent
+    without its session's CSRF token is refused before anything is read or changed."""
+    replies = {**done, 400: INVALID, 403: CSRF_REFUSED, 413: TOO_LARGE, 415: UNSUPPORTED}
+    if found:
+        replies[404] = NOT_FOUND
+    return Operation(summary, replies, body)
+
+
 REGISTRANT_FIELDS: dict[str, Schema] = {
     "email": EMAIL, "name": text(120), "organisation": text(150),
     "job_title": text(150), "needs": text(1000, description="access, dietary, quiet room"),
@@ -183,6 +208,12 @@ def _confirmation(status: str) -> Schema:
 
 
 EMAIL_ONLY = obj({"email": EMAIL}, ("email",), closed=True)
+ADMIN_TOPIC = obj({
+    "topic_id": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+    "votes": COUNT, "chosen": {"type": "boolean"}, "status": one_of("listed", "hidden", "merged"),
+    "email": {"type": "string"}, "merged_into": {"type": "string"}, "merged_from": list_of({"type": "string"}),
+}, ("topic_id", "title", "votes", "chosen", "status"))
+TOPIC_ANSWER = obj({"topic": ADMIN_TOPIC}, ("topic",))
 
 _EVENT_LINKS = (
     Link(("get", "/admin/events/{event_id}"), "event_id", "/event_id"),
@@ -268,6 +299,13 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "the page's Download button: counts one use",
         {303: Reply("to a short-lived download URL", headers=("Location",))},
         obj({}), required=False),
+    ("get", "/events/{event_id}/polls"): Operation(
+        "where a poll's QR code on the room's screen leads: ask for your personal poll link by email",
+        {200: page("the form"), 404: NOT_FOUND}),
+    ("post", "/events/{event_id}/polls/links"): public_post(
+        "email my personal poll link to the address I registered with",
+        {202: page("always the same answer; the link goes only to a confirmed registrant", RECEIVED)},
+        EMAIL_ONLY),
     ("get", "/p/{token}"): Operation(
         "my poll page: every open poll of the event",
         {200: page("the polls", obj({"event": ANY_OBJECT, "polls": list_of(ANY_OBJECT)}, ("event", "polls"))),
@@ -357,11 +395,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             ("event_id", "counts", "registrations")), CSV: None})},
         query={"format": one_of("json", "csv")}),
     ("post", "/admin/events/{event_id}/slides"): admin(
-        "start a slide upload: a presigned PUT URL",
-        {201: json_only("the upload URL", obj({"upload_url": {"type": "string"}, "key": {"type": "string"}},
-                                              ("upload_url",)))},
+        "start a slide upload: a presigned PUT URL, or with method POST a presigned POST (for a browser's form)",
+        {201: json_only("the upload URL", obj({
+            "upload_url": {"type": "string"}, "key": {"type": "string"}, "file_id": {"type": "string"},
+            "method": one_of("PUT", "POST"), "headers": ANY_OBJECT, "expires_in": {"type": "integer"},
+            "fields": {**ANY_OBJECT, "description": "POST only: the form fields to send before the file"}},
+            ("upload_url",)))},
         obj({"filename": text(200), "content_type": text(120),
-             "size": {"type": "integer", "minimum": 1, "maximum": 100 * 1024 * 1024}},
+             "size": {"type": "integer", "minimum": 1, "maximum": 100 * 1024 * 1024},
+             "method": one_of("PUT", "POST")},
             ("filename", "content_type", "size"), closed=True)),
     ("get", "/admin/events/{event_id}/slides"): admin(
         "an event's slide files, downloads and leads", {200: json_only("the slides", ANY_OBJECT)}),
@@ -397,6 +439,27 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         {200: json_only("decided", obj({"nomination": ANY_OBJECT, "changed": FLAG}, ("nomination",)))},
         obj({"status": one_of("shortlisted", "accepted", "declined"), "message": text(2000)},
             ("status",), closed=True)),
+    ("get", "/admin/topics"): admin(
+        "every listed topic (most votes first) and every hidden one, with who suggested it",
+        {200: json_only("the topics", obj({"listed": list_of(ADMIN_TOPIC), "hidden": list_of(ADMIN_TOPIC)},
+                                          ("listed", "hidden")))}, found=False),
+    ("post", "/admin/topics/{topic_id}/hide"): admin(
+        "take a topic off the public list (it takes no votes until shown again)",
+        {200: json_only("hidden", TOPIC_ANSWER)}, conflict="the topic was merged into another"),
+    ("post", "/admin/topics/{topic_id}/show"): admin(
+        "put a hidden topic back on the public list with its votes",
+        {200: json_only("listed", TOPIC_ANSWER)}, conflict="the topic was merged into another"),
+    ("post", "/admin/topics/{topic_id}/choice"): admin(
+        "mark a listed topic as chosen for a future event (shown so on /topics), or unmark it",
+        {200: json_only("the topic", TOPIC_ANSWER)},
+        obj({"chosen": {**FLAG, "description": "false unmarks it; left out: chosen"}}, closed=True),
+        conflict="the topic is hidden or merged"),
+    ("post", "/admin/topics/{topic_id}/merge"): admin(
+        "merge a duplicate into another listed topic: its votes move there, each person counted once",
+        {200: json_only("merged (again finishes a merge that stopped, and moves nothing twice)", obj(
+            {"topic": ADMIN_TOPIC, "moved": COUNT, "already": COUNT}, ("topic", "moved", "already")))},
+        obj({"into": text(64)}, ("into",), closed=True),
+        conflict="the topic was merged into another one"),
     ("put", "/admin/events/{event_id}/report"): admin(
         "the report's editorial sections and settings (parts shown, organisations, minimum answers, automatic run)",
         {200: json_only("the report", obj({"event_id": {"type": "string"}, "sections": list_of(ANY_OBJECT)},
@@ -459,4 +522,131 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "erase a person's data; aggregate counts stay",
         {200: json_only("erased", obj({"erased": {"type": "integer"}, "kept": ANY_OBJECT}, ("erased",)))},
         EMAIL_ONLY, found=False),
+    ("get", "/console"): Operation(
+        "the console: its sign-in form (an email address), or the dashboard when signed in",
+        {200: page("the sign-in form or the dashboard")}),
+    ("post", "/console/sign-in"): public_post(
+        "ask for a one-time sign-in link (15 minutes): emailed only to an organiser's address",
+        {202: page("asked: the same answer whether or not the address is an organiser's", RECEIVED)},
+        EMAIL_ONLY, found=False),
+    ("get", "/console/sign-in/{token}"): Operation(
+        "the emailed sign-in link's page: a Sign in button (looking signs no one in)",
+        {200: page("the page"), 404: NOT_FOUND}),
+    ("post", "/console/sign-in/{token}"): public_post(
+        "sign in: uses the link up and sets the session cookie (HttpOnly, SameSite=Lax, 12 hours)",
+        {303: Reply("signed in: to the console, with Set-Cookie", headers=("Location", "Set-Cookie"))},
+        obj({}), required=False),
+    ("post", "/console/sign-out"): console_post(
+        "sign out: the session ends and its cookie is cleared",
+        {303: Reply("to the sign-in page", headers=("Location", "Set-Cookie"))}),
 }
+
+# --- the console's tools: an event's polls, slides and report; nominations; topics -----------
+DECISION_FORM = obj({"csrf_token": text(100), "status": one_of("shortlisted", "accepted", "declined"),
+                     "message": text(2000)}, ("status",))
+SEND_FORM = obj({"csrf_token": text(100), "send_key": text(128)})
+BACK_TO_PAGE = {303: Reply("done: back to the page, with a one-line message", headers=("Location",))}
+NEW_POLL_FORM = obj({
+    "csrf_token": text(100), "question": text(300), "kind": one_of("single", "multiple", "rating"),
+    "options": text(3000, description="one option per line (single and multiple)"),
+    "scale_min": text(3), "scale_max": text(3), "min_label": text(40), "max_label": text(40)},
+    ("question", "kind"))
+
+OPERATIONS.update({
+    ("get", "/console/assets/{name}"): Operation(
+        "one of the console's scripts (each page works without it)",
+        {200: Reply("the script", {"text/javascript": None}), 404: NOT_FOUND}),
+    ("get", "/console/events/{event_id}/polls"): console_page(
+        "an event's polls with their results, and the form to create one", found=True),
+    ("post", "/console/events/{event_id}/polls"): console_post(
+        "create a poll: options one per line, or a scale with labels for its ends", BACK_TO_PAGE,
+        NEW_POLL_FORM, found=True),
+    ("post", "/console/polls/{poll_id}/close"): console_post("close a poll", BACK_TO_PAGE, found=True),
+    ("post", "/console/events/{event_id}/poll-invitations"): console_post(
+        "email each confirmed attendee their personal poll link (once each)",
+        {**BACK_TO_PAGE, 409: page("the event has no open polls", ERRORS)}, found=True),
+    ("get", "/console/polls/{poll_id}/present"): console_page(
+        "present mode: the poll full screen, a QR code and short link to vote, a chart that follows the answers",
+        found=True),
+    ("get", "/console/polls/{poll_id}/present/results"): Operation(
+        "what present mode asks every few seconds: the answer count and the chart's HTML",
+        {200: json_only("the count and chart", obj({"poll_id": {"type": "string"}, "status": {"type": "string"},
+                                                    "total": COUNT, "html": {"type": "string"}},
+                                                   ("poll_id", "total", "html"))),
+         303: TO_SIGN_IN, 404: NOT_FOUND}),
+    ("get", "/console/events/{event_id}/slides"): console_page(
+        "an event's slides with downloads per file and who downloaded, and a form that uploads to the bucket",
+        found=True),
+    ("post", "/console/events/{event_id}/slides/uploads"): console_post(
+        "the upload form's script: a presigned POST bound to the file's name, type and size",
+        {201: json_only("the upload", obj({"file_id": {"type": "string"}, "upload_url": {"type": "string"},
+                                           "fields": ANY_OBJECT}, ("file_id", "upload_url", "fields")))},
+        obj({"csrf_token": text(100), "filename": text(200), "content_type": text(120),
+             "size": {"type": "integer", "minimum": 1, "maximum": 100 * 1024 * 1024}},
+            ("filename", "size")), found=True),
+    ("get", "/console/events/{event_id}/slides/uploaded"): Operation(
+        "where S3 sends the browser after a plain form's upload: a form to name and record the file",
+        {200: page("the page"), 303: TO_SIGN_IN, 404: NOT_FOUND},
+        query={"key": text(1024), "bucket": text(255), "etag": text(100)}),
+    ("post", "/console/events/{event_id}/slides/uploaded"): console_post(
+        "record a file a plain form uploaded, under the name people will see", BACK_TO_PAGE,
+        obj({"csrf_token": text(100), "key": text(1024), "filename": text(200)}, ("key", "filename")), found=True),
+    ("post", "/console/events/{event_id}/slides/{file_id}/remove"): console_post(
+        "remove a slide file; its links stop working", BACK_TO_PAGE, found=True),
+    ("get", "/console/nominations"): Operation(
+        "host nominations of one status, oldest first",
+        {200: page("the page"), 303: TO_SIGN_IN},
+        query={"status": one_of("received", "shortlisted", "accepted", "declined")}),
+    ("get", "/console/nominations/{nomination_id}"): console_page(
+        "a nomination with its decision form", found=True),
+    ("post", "/console/nominations/{nomination_id}/preview"): console_post(
+        "the email a decision would send the nominee, shown before anything is sent",
+        {200: page("the nomination with the email to check")}, DECISION_FORM, found=True),
+    ("post", "/console/nominations/{nomination_id}/decision"): console_post(
+        "decide on a nomination; the nominee is emailed (deciding the same again sends nothing)",
+        BACK_TO_PAGE, DECISION_FORM, found=True),
+    ("get", "/console/topics"): console_page("listed and hidden topics, with hide, merge and choose"),
+    ("post", "/console/topics/{topic_id}/hide"): console_post(
+        "take a topic off the public list", {**BACK_TO_PAGE, 409: page("the topic was merged", ERRORS)},
+        found=True),
+    ("post", "/console/topics/{topic_id}/show"): console_post(
+        "put a hidden topic back on the public list", {**BACK_TO_PAGE, 409: page("the topic was merged", ERRORS)},
+        found=True),
+    ("post", "/console/topics/{topic_id}/choice"): console_post(
+        "mark a topic chosen for a future event, or unmark it",
+        {**BACK_TO_PAGE, 409: page("the topic is hidden or merged", ERRORS)},
+        obj({"csrf_token": text(100), "chosen": FLAG}), found=True),
+    ("post", "/console/topics/{topic_id}/merge"): console_post(
+        "merge a duplicate into another listed topic: its votes move, each person counted once",
+        {**BACK_TO_PAGE, 409: page("the topic was merged into another one", ERRORS)},
+        obj({"csrf_token": text(100), "into": text(64)}, ("into",)), found=True),
+    ("get", "/console/events/{event_id}/report"): console_page(
+        "the report's section editor, its parts from the event's data, and test, send and correction", found=True),
+    ("post", "/console/events/{event_id}/report"): console_post(
+        "save the report's sections (title and Markdown, repeated), parts shown and minimum of answers",
+        BACK_TO_PAGE, obj({"csrf_token": text(100), "section_title": {"oneOf": [text(200), list_of(text(200))]},
+                           "section_markdown": {"oneOf": [text(20_000), list_of(text(20_000))]},
+                           "min_answers": text(5), "then": one_of("preview"),
+                           **{f"show_{part}": FLAG for part in REPORT_PARTS}}), found=True),
+    ("get", "/console/events/{event_id}/report/preview"): console_page(
+        "the report email as it would be sent now: subject and text, with a link to its HTML", found=True),
+    ("get", "/console/events/{event_id}/report/preview/email"): console_page(
+        "the preview's HTML part as a page, as a mail client shows it", found=True),
+    ("post", "/console/events/{event_id}/report/test"): console_post(
+        "send a test copy of the report to the signed-in organiser",
+        {303: Reply("to the test run's progress", headers=("Location",))}, found=True),
+    ("get", "/console/events/{event_id}/report/send"): console_page(
+        "confirm sending the report: how many people it goes to", found=True),
+    ("post", "/console/events/{event_id}/report/send"): console_post(
+        "send the report (the same send_key gives back the same run)",
+        {303: Reply("to the run's progress", headers=("Location",)),
+         409: page("the report was already sent", ERRORS)}, SEND_FORM, found=True),
+    ("get", "/console/events/{event_id}/report/correction"): console_page(
+        "confirm a correction: how many people the sent report reached", found=True),
+    ("post", "/console/events/{event_id}/report/correction"): console_post(
+        "send the report as it is now, once, to everyone the sent report reached",
+        {303: Reply("to the run's progress", headers=("Location",)),
+         409: page("the report has not been sent yet", ERRORS)}, SEND_FORM, found=True),
+    ("get", "/console/report-runs/{run_id}"): console_page(
+        "a run's progress; the page reloads itself until the run is done", found=True),
+})

@@ -38,7 +38,7 @@ def test_list_shows_a_table_of_keys(local_stack: LocalStack) -> None:
     assert listed.returncode == 0, listed.stderr
     header, *rows = listed.stdout.splitlines()
     assert header.split() == ["KEY", "ID", "EMAIL", "CREATED", "STATUS"]
-    assert any("dev-organiser@example.com" in row and row.endswith("live") for row in rows)
+    assert any("organiser@example.com" in row and row.endswith("live") for row in rows)
 
 
 def test_a_bad_email_is_refused_and_nothing_is_stored(local_stack: LocalStack) -> None:

@@ -28,10 +28,10 @@ def create_event(client: Any, key: str, **changes: Any) -> str:
 
 
 def ask_upload(client: Any, key: str, event_id: str, filename: str = "Communities of Practice.pdf",
-               content_type: str = "application/pdf", size: int = len(PDF)) -> Any:
+               content_type: str = "application/pdf", size: int = len(PDF), **more: Any) -> Any:
     return client.http.post(
         f"/admin/events/{event_id}/slides", headers=organiser(key),
-        body=json.dumps({"filename": filename, "content_type": content_type, "size": size}),
+        body=json.dumps({"filename": filename, "content_type": content_type, "size": size, **more}),
     )
 
 

@@ -62,6 +62,12 @@ def revoke(key_id_or_email: str) -> int:
     return count
 
 
+def is_organiser(email: str) -> bool:
+    """Whether `email` holds a live (unrevoked) key: who may sign in to the console, and stay so."""
+    return any(item.get("email") == email and not item.get("revoked") for item in store.query(
+        keys.ORGANISER_LISTING_PK, index=keys.GSI1, sk_prefix=keys.organiser_listing_prefix(email)))
+
+
 def organiser_for(raw: str) -> str | None:
     """The organiser's email if `raw` is a live key."""
     if not raw.startswith(KEY_PREFIX) or len(raw) > 100:

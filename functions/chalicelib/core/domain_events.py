@@ -121,6 +121,13 @@ class PollInvitationDue(TypedDict):
     registration_id: str
 
 
+class PollLinkRequested(TypedDict):
+    request_id: str
+    event_id: str
+    email: str
+    requested_at: str
+
+
 class SlidesRequested(TypedDict):
     request_id: str
     event_id: str
@@ -153,6 +160,12 @@ class SubscriptionRequested(TypedDict):
     email: str
     name: str
     organisation: str
+    requested_at: str
+
+
+class SignInRequested(TypedDict):
+    request_id: str
+    email: str
     requested_at: str
 
 
@@ -189,8 +202,9 @@ DomainEvent = (
     EventScheduled | EventUpdated | RegistrationConfirmed | RegistrationWaitlisted | RegistrationRepeated
     | EventCancelled | EventNoticeDue | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue
     | PollInvitationsRequested | EventMessageRequested | EventMessageDue
-    | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
+    | PollInvitationDue | PollLinkRequested | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
     | VoteRequested | SubscriptionRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
+    | SignInRequested
 )
 
 # Each DetailType and the shape of its detail.

@@ -30,6 +30,12 @@ class Invalid(Refused):
     status = 400
 
 
+class Forbidden(Refused):
+    """Understood, but not allowed from this sender (a console form without its CSRF token): 403."""
+
+    status = 403
+
+
 class NotFound(Refused):
     """No such thing (an unknown id, or a link unknown, expired or used): 404."""
 

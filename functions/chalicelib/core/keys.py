@@ -84,6 +84,16 @@ def organiser_listing(email: str, created_at: str) -> dict[str, str]:
 ORGANISER_LISTING_PK = "ORGANISERS"
 
 
+def organiser_listing_prefix(email: str) -> str:
+    """The GSI1 sort-key prefix of one organiser's keys in the organisers' listing."""
+    return f"{email}#"
+
+
+def console_session(session_hash: str) -> Key:
+    """A signed-in organiser's console session, keyed by the hash of its cookie's token."""
+    return {"pk": f"CONSOLESESSION#{session_hash}", "sk": "SESSION"}
+
+
 def slide(event_id: str, file_id: str) -> Key:
     return {"pk": f"EVENT#{event_id}", "sk": f"SLIDE#{file_id}"}
 
@@ -269,9 +279,29 @@ def topic_listing(votes: int, confirmed_at: str, topic_id: str) -> dict[str, str
 TOPIC_LISTING_PK = "TOPICS"
 
 
+def hidden_topic_listing(hidden_at: str, topic_id: str) -> dict[str, str]:
+    """GSI1 attributes that list topics organisers hid (newest last), apart from the public list."""
+    return {"gsi1pk": HIDDEN_TOPIC_LISTING_PK, "gsi1sk": f"{hidden_at}#{topic_id}"}
+
+
+HIDDEN_TOPIC_LISTING_PK = "TOPICS#HIDDEN"
+
+
 def topic_vote(topic_id: str, voter: str) -> Key:
     """One vote per (topic, voter): `voter` is a hash of the normalised email."""
-    return {"pk": f"TOPIC#{topic_id}", "sk": f"VOTE#{voter}"}
+    return {"pk": f"TOPIC#{topic_id}", "sk": f"{TOPIC_VOTE_PREFIX}{voter}"}
+
+
+TOPIC_VOTE_PREFIX = "VOTE#"
+
+
+def topic_voter(vote_item: dict[str, Any]) -> str:
+    """The voter hash a topic vote item is keyed by (kept after the address is erased)."""
+    return str(vote_item["sk"]).removeprefix(TOPIC_VOTE_PREFIX)
+
+
+def topic_pk(topic_id: str) -> str:
+    return f"TOPIC#{topic_id}"
 
 
 def person_topics(what: str, topic_id: str) -> str:

@@ -58,6 +58,7 @@ KINDS: dict[str, Kind] = {
     "topic_confirm": Kind(),
     "vote_confirm": Kind(),
     "subscription_confirm": Kind(),
+    "console_sign_in": Kind(),  # an organiser's one-time link to the console
     "poll_invitation": Kind(),
     "report_run_finished": Kind(),  # to the organisers: a run's counts
     # Written by the organisers for everyone who consented: a mailing, not an automatic notice.
@@ -130,6 +131,14 @@ def build(message: Email) -> EmailMessage:
             filename=attachment.filename, params=params,
         )
     return mime
+
+
+def preview(message: Email) -> dict[str, str]:
+    """The email as it would be sent (subject, plain-text and HTML parts), sending nothing."""
+    mime = build(message)
+    parts = {part.get_content_type(): part.get_content() for part in mime.walk() if not part.is_multipart()}
+    return {"to": message.to, "subject": str(mime["Subject"]), "text": parts["text/plain"],
+            "html": parts["text/html"]}
 
 
 def send(message: Email) -> str:

@@ -17,12 +17,14 @@ from chalicelib.core.observability import count, logger
 _ANSWERED_BY_CHALICE = (405, 415)
 
 
-def content_security_policy(*form_targets: str) -> str:
+def content_security_policy(*form_targets: str, connect_to: tuple[str, ...] = ()) -> str:
     """The site's CSP; `form_targets` are origins other than ours that a form may post or be
-    redirected to (a download button is answered with a redirect to S3)."""
+    redirected to (a download button is answered with a redirect to S3); `connect_to`, origins
+    a page's script may send to (the console uploads slides straight to S3)."""
     form_action = " ".join(("'self'", *form_targets))
+    connect = "connect-src " + " ".join(("'self'", *connect_to)) + "; " if connect_to else ""
     return ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-            f"form-action {form_action}; frame-ancestors 'none'")
+            f"{connect}form-action {form_action}; frame-ancestors 'none'")
 
 
 SECURITY_HEADERS = {

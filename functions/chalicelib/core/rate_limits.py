@@ -26,13 +26,16 @@ if TYPE_CHECKING:
     from chalice.app import Request
 
 _COUNTED_BY_VIEW = "__counts_its_own_requests__"
-# Routes anyone may post to without a key; organiser routes and the local stack's are not counted.
-_UNCOUNTED_PREFIXES = ("/admin", "/_dev")
+# Routes anyone may post to without a key; organiser routes (the API's and the signed-in
+# console's) and the local stack's are not counted. Asking for a console sign-in link is public.
+_UNCOUNTED_PREFIXES = ("/admin", "/_dev", "/console")
+_COUNTED_PREFIXES = ("/console/sign-in",)
 
 
 def applies(method: str, path: str) -> bool:
     """Whether a request to this route counts against its client's limit."""
-    return method == "POST" and not path.startswith(_UNCOUNTED_PREFIXES) and get_settings().client_limit is not None
+    public = not path.startswith(_UNCOUNTED_PREFIXES) or path.startswith(_COUNTED_PREFIXES)
+    return method == "POST" and public and get_settings().client_limit is not None
 
 
 def counts_itself(view: Callable[..., Any]) -> Callable[..., Any]:

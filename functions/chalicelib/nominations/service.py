@@ -179,18 +179,31 @@ def announce_nomination(nomination: dict[str, Any], organiser: str) -> None:
 
 def tell_nominee(nomination: dict[str, Any], decision: NominationDecided) -> None:
     """Email the nominee the organisers' decision and their message."""
+    mail.send(decision_email(nomination, decision["status"], decision.get("message") or ""))
+
+
+def decision_email(nomination: dict[str, Any], status: str, message: str) -> mail.Email:
+    """The email that tells the nominee a decision, with the organisers' message."""
     subjects = {
         "shortlisted": "Your offer to host the CofEe Club is shortlisted",
         "accepted": "You're hosting the CofEe Club: thank you",
         "declined": "About your offer to host the CofEe Club",
     }
-    mail.send(mail.Email(
+    return mail.Email(
         to=nomination["email"],
-        subject=subjects[decision["status"]],
+        subject=subjects[status],
         template="nomination_decided",
-        context={"nomination": nomination, "status": decision["status"],
-                 "message": decision.get("message") or ""},
-    ))
+        context={"nomination": nomination, "status": status, "message": message},
+    )
+
+
+def preview_decision(nomination_id: str, decision: Decision) -> dict[str, str] | None:
+    """The email a decision would send the nominee, exactly, sending nothing; None for no such
+    nomination."""
+    item = get_nomination(nomination_id)
+    if item is None:
+        return None
+    return mail.preview(decision_email(item, decision.status, decision.message))
 
 
 # --- a person's data (export, erasure) --------------------------------------------------------

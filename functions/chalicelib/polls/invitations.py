@@ -13,17 +13,20 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.core import batches, bus, clock, keys, mail, outbox, schedules, store
-from chalicelib.core.domain_events import PollInvitationDue, PollInvitationsRequested
+from chalicelib.core import batches, bus, clock, hashing, keys, mail, outbox, rate_limits, schedules, store
+from chalicelib.core.domain_events import PollInvitationDue, PollInvitationsRequested, PollLinkRequested
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.polls import service
+from chalicelib.polls.forms import LinkRequest
 from chalicelib.registration import service as registrations
 
 INVITATIONS_REQUESTED = "PollInvitationsRequested"
 INVITATION_DUE = "PollInvitationDue"
+LINK_REQUESTED = "PollLinkRequested"
+LINK_REQUESTS_PER_EMAIL_PER_HOUR = 3
 LINK_DAYS = 30
 FAN_OUT_CHUNK = 100
 
@@ -126,23 +129,70 @@ def send_invitation(due: PollInvitationDue) -> bool:
     polls = service.open_polls(event_id)
     if not polls or not _claim(event_id, email, due["run_id"]):
         return False
-    raw = service.issue_link(event_id, email, LINK_DAYS)
+    _email_link(event, registration or {}, polls, asked=False)
+    store.update(keys.poll_invitation(event_id, email), "SET sent_at = :now",
+                 vals={":now": clock.iso(clock.now())}, return_values="NONE")
+    return True
+
+
+def _email_link(event: dict[str, Any], registration: dict[str, Any], polls: list[dict[str, Any]], *,
+                asked: bool) -> None:
+    """Email a registrant a new personal link to the event's polls (`asked`: they asked for it)."""
+    email = registration["email"]
+    raw = service.issue_link(event["event_id"], email, LINK_DAYS)
     settings = get_settings()
     title = display_title(event)
     mail.send(mail.Email(
         to=email,
-        subject=f"How was {title}? {_questions(len(polls))}",
+        subject=f"Your link to answer the polls of {title}" if asked
+        else f"How was {title}? {_questions(len(polls))}",
         template="poll_invitation",
         # Thanked for coming only once the event is over and they were not marked absent.
-        context={"event": event, "title": title, "count": len(polls),
+        context={"event": event, "title": title, "count": len(polls), "asked": asked,
                  "came": event["ends_at"] <= clock.iso(clock.now()) and (
-                     not _attendance_taken(event) or bool((registration or {}).get("attended"))),
+                     not _attendance_taken(event) or bool(registration.get("attended"))),
                  "questions": _questions(len(polls)).lower(), "days": LINK_DAYS,
-                 "name": (registration or {}).get("name") or "",
+                 "name": registration.get("name") or "",
                  "link": f"{settings.public_base_url}/p/{raw}"},
     ))
-    store.update(keys.poll_invitation(event_id, email), "SET sent_at = :now",
-                 vals={":now": clock.iso(clock.now())}, return_values="NONE")
+
+
+# --- someone in the room asks for their link -------------------------------------------------------
+#
+# A poll on the room's screen shows a QR code. It cannot carry a personal link (everyone sees
+# it), and a shared link would let anyone vote any number of times. So it opens a page where a
+# registrant enters their address, and their own link goes to that address: one vote per
+# attendee per poll still holds, and a stranger typing someone else's address gains nothing.
+
+
+def request_link(event_id: str, request: LinkRequest) -> None:
+    """Accept a request for a personal poll link; the answer never depends on who asked.
+
+    Within the rate limit the request is stored for the relay; robots and requests over the
+    limit are dropped without a word.
+    """
+    if request.by_robot or not rate_limits.within_hourly_limits([
+        # Per address only: each client is limited at the route (core/rate_limits).
+        ("poll-link-email", hashing.email_digest(request.email), LINK_REQUESTS_PER_EMAIL_PER_HOUR),
+    ]):
+        logger.info("poll link request dropped", extra={"event_id": event_id, "by_robot": request.by_robot})
+        return
+    outbox.put(LINK_REQUESTED, {"request_id": secrets.token_hex(16), "event_id": event_id,
+                                "email": request.email, "requested_at": clock.iso(clock.now())})
+
+
+def send_requested_link(request: PollLinkRequested) -> bool:
+    """Email the person their personal poll link, if they may vote (confirmed or attended) and
+    the event has open polls; return whether it was sent. Nobody else hears anything."""
+    event = events.get_event(request["event_id"])
+    registration = registrations.get_registration(request["event_id"], request["email"])
+    if event is None or event.get("cancelled_at") or not service.may_vote(registration):
+        logger.info("no poll link for this address", extra={"event_id": request["event_id"]})
+        return False
+    polls = service.open_polls(event["event_id"])
+    if not polls:
+        return False
+    _email_link(event, registration or {}, polls, asked=True)
     return True
 
 

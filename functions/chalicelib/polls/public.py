@@ -12,10 +12,36 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.core import web
+from chalicelib.events import service as events
 from chalicelib.polls import forms, service
 from chalicelib.polls.forms import Answer
 
 blueprint = Blueprint(__name__)
+
+
+@blueprint.route("/events/{event_id}/polls", methods=["GET"])
+def ask_for_link_page(event_id: str) -> Response:
+    """Where the QR code on the room's screen leads: ask for your personal poll link by email."""
+    event = web.found(events.get_event(event_id), "event")
+    return web.page("polls/ask_link.html", event=event, values={}, errors={})
+
+
+@blueprint.route("/events/{event_id}/polls/links", methods=["POST"], content_types=web.FORM_TYPES)
+def ask_for_link(event_id: str) -> Response:
+    # Imported here: only this route needs the invitation machinery.
+    from chalicelib.polls import invitations
+
+    request = blueprint.current_request
+    event = web.found(events.get_event(event_id), "event")
+    link_request, form = forms.read_link_request(web.body(request))
+    if link_request is None:
+        if web.wants_json(request):
+            return web.invalid(form.errors)
+        return web.page("polls/ask_link.html", 400, event=event, values=form.values, errors=form.errors)
+    invitations.request_link(event_id, link_request)
+    if web.wants_json(request):
+        return web.json_response({"status": "received"}, 202)
+    return web.page("polls/link_requested.html", 202, event=event)
 
 
 def _private(response: Response) -> Response:

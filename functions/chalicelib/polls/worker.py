@@ -23,6 +23,7 @@ def send_poll_invitations(event: SQSEvent) -> dict[str, Any]:
         EventUpdated,
         PollInvitationDue,
         PollInvitationsRequested,
+        PollLinkRequested,
     )
     from chalicelib.polls import invitations
 
@@ -43,9 +44,15 @@ def send_poll_invitations(event: SQSEvent) -> dict[str, Any]:
                      {"event_id": detail["event_id"], "email": detail["email"], "run_id": detail["run_id"]},
                      lambda _: invitations.send_invitation(detail))
 
+    def on_link_requested(_: str, detail: PollLinkRequested) -> None:
+        # Keyed by the request, so a redelivered message never sends a second email.
+        workers.once("send_requested_poll_link", {"request_id": detail["request_id"]},
+                     lambda _: invitations.send_requested_link(detail))
+
     return workers.consume(event, {
         "EventScheduled": on_event_scheduled,
         "EventUpdated": on_event_updated,
         invitations.INVITATIONS_REQUESTED: on_invitations_requested,
         invitations.INVITATION_DUE: on_invitation_due,
+        invitations.LINK_REQUESTED: on_link_requested,
     })

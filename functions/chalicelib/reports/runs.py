@@ -139,6 +139,20 @@ def retry_report_run(run_id: str, organiser: str, idempotency_key: str | None = 
                     organiser, retry_of=root)
 
 
+def audience_count(event_id: str, *, correction: bool = False) -> int:
+    """How many people the event's report would go to if it were sent now, for the organisers'
+    confirmation: confirmed people who asked for it and have not refused email since, or, for a
+    correction, everyone the sent report reached. The run itself decides again as it sends."""
+    from chalicelib.reports import delivery, suppression
+
+    if correction:
+        original = (content.get_report(event_id) or {}).get("real_run_id")
+        return sum(1 for _ in delivery.delivered(str(original), delivery.SENT)) if original else 0
+    return sum(1 for person in registrations.confirmed_registrations(event_id)
+               if person.get("consent_report") and person.get("email")
+               and not suppression.is_suppressed(str(person["email"])))
+
+
 def get_run(run_id: str) -> dict[str, Any] | None:
     return store.get(keys.report_run(run_id))
 

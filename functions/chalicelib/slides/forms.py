@@ -20,7 +20,9 @@ CONTENT_TYPES: dict[str, tuple[str, ...]] = {
     "key": ("application/vnd.apple.keynote", "application/x-iwork-keynote-sffkey"),
     "zip": ("application/zip", "application/x-zip-compressed"),
 }
-UPLOAD_FIELDS = {"filename", "content_type", "size"}
+UPLOAD_FIELDS = {"filename", "content_type", "size", "method"}
+# PUT for a client that sends the bytes itself (the CLI); POST for a browser's form.
+UPLOAD_METHODS = ("PUT", "POST")
 REQUEST_FIELDS = {"email", "consent", HONEYPOT}
 
 
@@ -29,6 +31,7 @@ class SlideUpload:
     filename: str
     content_type: str
     size: int
+    method: str = "PUT"
 
     @property
     def extension(self) -> str:
@@ -89,6 +92,7 @@ def read_upload(data: dict[str, Any]) -> tuple[SlideUpload | None, dict[str, str
     filename = form.text("filename", "the file's name", max_len=MAX_FILENAME)
     content_type = form.text("content_type", "the file's content type", max_len=120)
     size = form.integer("size", "the file's size in bytes", minimum=1, maximum=MAX_BYTES)
+    method = form.choice("method", "how the file is sent", UPLOAD_METHODS, required=False, default="PUT")
     if size is None and _too_large(data.get("size")):
         form.errors["size"] = "The file is larger than 100 MB; compress it or split it into parts."
     if filename:
@@ -106,6 +110,7 @@ def read_upload(data: dict[str, Any]) -> tuple[SlideUpload | None, dict[str, str
         filename=unicodedata.normalize("NFC", filename),
         content_type=content_type.split(";")[0].strip().lower(),
         size=size,
+        method=method or "PUT",
     ), {}
 
 

@@ -8,7 +8,9 @@ answered with a presigned GET minted at that moment and valid for five minutes.
 
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib.core import aws, clock, hashing, keys, mail, outbox, rate_limits, store, tokens
 from chalicelib.core.domain_events import SlidesRequested
-from chalicelib.core.errors import Invalid
+from chalicelib.core.errors import Invalid, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
@@ -38,6 +40,7 @@ REQUESTS_PER_EMAIL_PER_HOUR = 3
 RESEND_GAP = timedelta(seconds=60)
 CONSENT_TEXT = "I agree that the CofEe Club may contact me about its events."
 
+_FILE_ID = re.compile(r"[0-9a-f]{12}")
 _FILE_FIELDS = ("file_id", "filename", "content_type", "size", "status", "created_at",
                 "created_by", "uploaded_at", "downloads")
 
@@ -56,6 +59,17 @@ class UploadPlan:
     key: str
     upload_url: str
     headers: dict[str, str]
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class UploadForm:
+    """A presigned POST: where a browser posts the file, and the fields to send before it."""
+
+    file_id: str
+    url: str
+    fields: dict[str, str]
+    max_size: int
     expires_in: int
 
 
@@ -101,23 +115,111 @@ def start_upload(event_id: str, upload: SlideUpload, organiser: str) -> UploadPl
                 "ContentLength": upload.size},
         ExpiresIn=UPLOAD_URL_SECONDS,
     )
-    store.put(
-        {
-            **keys.slide(event_id, file_id),
-            "event_id": event_id,
-            "file_id": file_id,
-            "filename": upload.filename,
-            "content_type": upload.content_type,
-            "size": upload.size,
-            "key": key,
-            "status": "pending",
-            "downloads": 0,
-            "created_at": clock.iso(clock.now()),
-            "created_by": organiser,
-        },
-        condition="attribute_not_exists(pk)",
-    )
+    _record_file(event_id, file_id, key, upload, organiser, status="pending")
     return UploadPlan(file_id, key, url, headers, UPLOAD_URL_SECONDS)
+
+
+def start_form_upload(event_id: str, upload: SlideUpload, organiser: str) -> UploadForm:
+    """Record a new file of the event and return a presigned POST for a browser to send it.
+
+    A browser posts a file as a form; S3 answers it with CORS, so a page can show progress.
+    The policy binds the key, the content type and the exact size, as the PUT's signature does.
+    Raises TooManyFiles when the event already holds MAX_FILES files.
+    """
+    if len(_file_items(event_id)) >= MAX_FILES:
+        raise TooManyFiles()
+    file_id = secrets.token_hex(6)
+    key = object_key(event_id, file_id, upload.extension)
+    post = aws.s3().generate_presigned_post(
+        Bucket=_bucket(), Key=key, Fields={"Content-Type": upload.content_type},
+        Conditions=[{"Content-Type": upload.content_type},
+                    ["content-length-range", upload.size, upload.size]],
+        ExpiresIn=UPLOAD_URL_SECONDS,
+    )
+    _record_file(event_id, file_id, key, upload, organiser, status="pending")
+    return UploadForm(file_id, post["url"], dict(post["fields"]), upload.size, UPLOAD_URL_SECONDS)
+
+
+def blank_upload_form(event_id: str, redirect: str) -> UploadForm:
+    """A presigned POST for a plain HTML form, where nothing knows the file before it is sent:
+    any size up to MAX_BYTES, under a new file's own prefix with the browser's file name
+    (S3 fills in ${filename}), and S3 sends the browser on to `redirect` with the key.
+
+    Nothing is recorded until finish_form_upload: a page shown and never used leaves nothing.
+    """
+    file_id = secrets.token_hex(6)
+    post = aws.s3().generate_presigned_post(
+        Bucket=_bucket(), Key=f"{_form_prefix(event_id, file_id)}${{filename}}",
+        Fields={"success_action_redirect": redirect},
+        Conditions=[{"success_action_redirect": redirect}, ["content-length-range", 1, forms.MAX_BYTES]],
+        ExpiresIn=UPLOAD_URL_SECONDS,
+    )
+    return UploadForm(file_id, post["url"], dict(post["fields"]), forms.MAX_BYTES, UPLOAD_URL_SECONDS)
+
+
+def form_upload_name(event_id: str, key: str) -> str | None:
+    """The file name a plain form's upload arrived under ("" when S3 did not fill it in, as the
+    local stack's does not); None when the key is not a form upload of this event."""
+    file_id, _, name = key.removeprefix(_form_prefix(event_id, "")).partition("/")
+    if not key.startswith(_form_prefix(event_id, "")) or not _FILE_ID.fullmatch(file_id) or "/" in name:
+        return None
+    return "" if name == "${filename}" else name
+
+
+def finish_form_upload(event_id: str, key: str, filename: str, organiser: str) -> dict[str, Any]:
+    """Record a file a plain form sent to the bucket, under `filename` (the name people see).
+
+    Recording it again changes nothing. Raises NotFound when no such upload arrived, Invalid
+    for a name that is not an accepted kind of file, TooManyFiles when the event is full.
+    """
+    if form_upload_name(event_id, key) is None:
+        raise NotFound("upload")
+    file_id = key.removeprefix(_form_prefix(event_id, "")).partition("/")[0]
+    existing = store.get(keys.slide(event_id, file_id))
+    if existing is not None:
+        return existing
+    problem = forms.check_filename(filename) if filename else "Give the file's name, like slides.pdf."
+    if problem:
+        raise Invalid({"filename": problem})
+    try:
+        head = aws.s3().head_object(Bucket=_bucket(), Key=key)
+    except ClientError as missing:
+        raise NotFound("upload") from missing
+    if len(_file_items(event_id)) >= MAX_FILES:
+        raise TooManyFiles()
+    name = unicodedata.normalize("NFC", filename)
+    upload = SlideUpload(filename=name, content_type=forms.guess_content_type(name) or "application/octet-stream",
+                         size=int(head["ContentLength"]))
+    try:
+        return _record_file(event_id, file_id, key, upload, organiser, status="ready",
+                            uploaded_at=clock.iso(head["LastModified"]))
+    except store.ConditionFailed:
+        return store.get(keys.slide(event_id, file_id)) or {}
+
+
+def _record_file(event_id: str, file_id: str, key: str, upload: SlideUpload, organiser: str, *,
+                 status: str, uploaded_at: str | None = None) -> dict[str, Any]:
+    item = {
+        **keys.slide(event_id, file_id),
+        "event_id": event_id,
+        "file_id": file_id,
+        "filename": upload.filename,
+        "content_type": upload.content_type,
+        "size": upload.size,
+        "key": key,
+        "status": status,
+        "downloads": 0,
+        "created_at": clock.iso(clock.now()),
+        "created_by": organiser,
+        "uploaded_at": uploaded_at,
+    }
+    store.put(item, condition="attribute_not_exists(pk)")
+    return {name: value for name, value in item.items() if value is not None}
+
+
+def _form_prefix(event_id: str, file_id: str) -> str:
+    # A file of its own folder: the browser's file name is kept whole, whatever it is.
+    return f"slides/{event_id}/{file_id}/" if file_id else f"slides/{event_id}/"
 
 
 def list_files(event_id: str) -> list[dict[str, Any]]:

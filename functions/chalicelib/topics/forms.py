@@ -55,3 +55,29 @@ def read_vote(data: dict[str, Any]) -> tuple[VoteRequest | None, Form]:
     if not form.ok or email is None:
         return None, form
     return VoteRequest(email=email, by_robot=filled_honeypot(data)), form
+
+
+# --- organisers: merge and choose ---------------------------------------------------------------
+
+MERGE_FIELDS = {"into"}
+CHOICE_FIELDS = {"chosen"}
+
+
+def read_merge(data: dict[str, Any]) -> tuple[str | None, dict[str, str]]:
+    """The id of the topic a duplicate is merged into."""
+    form = Form(data)
+    form.unknown(MERGE_FIELDS)
+    into = form.line("into", "the id of the topic to merge into", max_len=64)
+    if not form.ok or into is None:
+        return None, form.errors
+    return into, {}
+
+
+def read_choice(data: dict[str, Any]) -> tuple[bool | None, dict[str, str]]:
+    """Whether the topic is chosen (left out: chosen)."""
+    form = Form(data)
+    form.unknown(CHOICE_FIELDS)
+    chosen = form.boolean("chosen") if "chosen" in data else True
+    if not form.ok:
+        return None, form.errors
+    return chosen, {}

@@ -25,6 +25,11 @@ CONFIRM_TOPIC = "confirm-topic"
 CONFIRM_VOTE = "confirm-vote"
 PENDING = "pending"
 LISTED = "listed"
+# Set by organisers (topics/moderation.py): off the public list, or folded into another topic.
+HIDDEN = "hidden"
+MERGED = "merged"
+# A merged topic's votes go to the topic it was merged into, which may itself be merged later.
+MERGE_HOPS = 5
 LINK_DAYS = 7
 # An unconfirmed suggestion outlives its link by a day, then DynamoDB's TTL removes it.
 PENDING_DAYS = LINK_DAYS + 1
@@ -44,7 +49,7 @@ def topic_view(item: dict[str, Any]) -> dict[str, Any]:
     """A topic as anyone may see it: no address of who suggested or voted."""
     return {"topic_id": item["topic_id"], "title": item["title"],
             "description": item.get("description") or "", "votes": int(item.get("votes", 0)),
-            "confirmed_at": item.get("confirmed_at")}
+            "confirmed_at": item.get("confirmed_at"), "chosen": bool(item.get("chosen_at"))}
 
 
 # --- the public: suggest, vote, list --------------------------------------------------------------
@@ -92,6 +97,19 @@ def listed_topic(topic_id: str) -> dict[str, Any] | None:
     return item if item and item.get("status") == LISTED else None
 
 
+def voting_topic(topic_id: str) -> dict[str, Any] | None:
+    """The listed topic a vote for `topic_id` counts for: the topic itself, or the topic a
+    duplicate was merged into (a vote link emailed before the merge still counts)."""
+    for _ in range(MERGE_HOPS):
+        item = store.get(keys.topic(topic_id))
+        if item is None:
+            return None
+        if item.get("status") != MERGED:
+            return item if item.get("status") == LISTED else None
+        topic_id = str(item["merged_into"])
+    return None
+
+
 def listed_topics() -> list[dict[str, Any]]:
     """Listed topics, most votes first, from the index (never a scan)."""
     return [topic_view(item) for item in store.query(
@@ -120,7 +138,7 @@ def send_topic_confirmation(detail: TopicSuggested) -> bool:
 
 def send_vote_confirmation(detail: VoteRequested) -> bool:
     """Email the voter the link that counts their vote; nothing if it already counts."""
-    topic = listed_topic(detail["topic_id"])
+    topic = voting_topic(detail["topic_id"])
     email = detail["email"]
     if topic is None or store.get(keys.topic_vote(topic["topic_id"], hashing.email_digest(email))) is not None:
         return False
@@ -162,7 +180,7 @@ def pending_confirmation(raw_token: str) -> Confirmation | None:
         return Confirmation("topic", topic_view(item)) if item is not None else None
     token = tokens.peek(raw_token, CONFIRM_VOTE)
     if token is not None:
-        topic = listed_topic(token.data["topic_id"])
+        topic = voting_topic(token.data["topic_id"])
         return Confirmation("vote", topic_view(topic)) if topic is not None else None
     return None
 
@@ -216,9 +234,10 @@ def confirm_vote(topic_id: str, email: str) -> dict[str, Any] | None:
     """
     voter = hashing.email_digest(email)
     for attempt in range(store.ATTEMPTS):
-        topic = listed_topic(topic_id)
+        topic = voting_topic(topic_id)
         if topic is None:
             return None
+        topic_id = topic["topic_id"]
         votes = int(topic.get("votes", 0))
         try:
             store.transact([

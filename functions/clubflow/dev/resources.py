@@ -173,3 +173,13 @@ def _apply_bucket_protection(full: dict[str, Any], physical: dict[str, str], reg
             s3.put_bucket_ownership_controls(
                 Bucket=physical[logical], OwnershipControls=properties["OwnershipControls"]
             )
+        if "CorsConfiguration" in properties:
+            # The console uploads slides from the browser straight to the bucket.
+            s3.put_bucket_cors(Bucket=physical[logical], CORSConfiguration={
+                "CORSRules": [_cors_rule(rule) for rule in properties["CorsConfiguration"]["CorsRules"]]})
+
+
+def _cors_rule(rule: dict[str, Any]) -> Any:
+    """A CloudFormation CORS rule in the S3 API's words (MaxAge is MaxAgeSeconds there)."""
+    names = {"MaxAge": "MaxAgeSeconds", "ExposedHeaders": "ExposeHeaders"}
+    return {names.get(name, name): value for name, value in rule.items()}

@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 REGION = "eu-west-2"
 STACK_NAME = "clubflow-local"
 FUNCTIONS_DIR = REPO_ROOT / "functions"
-DEV_ORGANISER_EMAIL = "dev-organiser@example.com"
+# The local organiser's address unless CLUBFLOW_DEV_ORGANISER_EMAIL says otherwise: who signs in
+# to the console (the sign-in link arrives in /_dev/outbox).
+DEV_ORGANISER_EMAIL = "organiser@example.com"
 # The shape of the keys `clubflow organisers add` prints (the authorizer refuses anything else).
 _KEY_SHAPE = re.compile(r"cfk_[A-Za-z0-9_-]{8,96}")
 ORGANISER_KEY_FILE = "organiser-key"
@@ -333,17 +335,30 @@ class LocalStack:
     def _organiser(self, restored: bool) -> tuple[str, str]:
         """The organiser key: CLUBFLOW_DEV_ORGANISER_KEY, else the one kept with the state, else a
         new one (kept with the state, so the next start uses it again)."""
-        from chalicelib.core.auth import add_organiser
+        from chalicelib.core.auth import add_organiser, organiser_for
 
+        email = dev_organiser_email()
         kept = self._state_dir / ORGANISER_KEY_FILE if self._state_dir is not None else None
         if self._organiser_key is None and restored and kept is not None and kept.is_file():
-            return kept.read_text().strip(), "state"
-        raw, _ = add_organiser(DEV_ORGANISER_EMAIL, raw_key=self._organiser_key)
+            raw = kept.read_text().strip()
+            if organiser_for(raw) not in (None, email):
+                # State kept from before the address was configurable (or with another one):
+                # the key stays, its owner becomes the address that signs in to the console.
+                add_organiser(email, raw_key=raw)
+            return raw, "state"
+        raw, _ = add_organiser(email, raw_key=self._organiser_key)
         if self._organiser_key is not None:
             return raw, "environment"
         if kept is not None:
             _write_private(kept, raw)
         return raw, "created"
+
+
+def dev_organiser_email() -> str:
+    """The local organiser's address, normalised as `clubflow organisers add` stores one."""
+    from chalicelib.core.validation import normalise_email
+
+    return normalise_email(os.environ.get("CLUBFLOW_DEV_ORGANISER_EMAIL") or DEV_ORGANISER_EMAIL)
 
 
 def _existing(region: str) -> Deployed:
