@@ -5,6 +5,10 @@ import gc
 from chalice import Chalice
 
 from chalicelib.announcements import admin as announcements_admin
+from chalicelib.console import door as console_door
+from chalicelib.console import events as console_events
+from chalicelib.console import organisers as console_organisers
+from chalicelib.console import people as console_people
 from chalicelib.console import signing_in as console_signing_in
 from chalicelib.console import worker as console_worker
 from chalicelib.core import health, middleware, organiser_auth, outbox, site, web
@@ -70,6 +74,10 @@ app.register_blueprint(subscriptions_admin.blueprint)
 app.register_blueprint(announcements_admin.blueprint)
 app.register_blueprint(console_signing_in.blueprint)
 app.register_blueprint(console_worker.blueprint)
+app.register_blueprint(console_events.blueprint)
+app.register_blueprint(console_door.blueprint)
+app.register_blueprint(console_people.blueprint)
+app.register_blueprint(console_organisers.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)
