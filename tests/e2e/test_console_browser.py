@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import LocalStack
 from tests.e2e.console_steps import ORGANISER, latest_sign_in_link, sign_in
@@ -91,6 +92,14 @@ def test_an_organiser_runs_an_event_from_the_console(local_stack: LocalStack, br
     assert door.locator("#attended").inner_text() == "1"
     event = local_stack.admin("GET", f"/admin/events/{event_id}").json()
     assert event["counts"]["attended"] == 1
+
+    # And when a colleague at another door checks someone else in, this phone's count follows
+    other = unique_email.replace("e2e-", "e2e-other-")
+    local_stack.post(f"/events/{event_id}/registrations", json={"email": other, "name": "Dorothy Vaughan",
+                                                                "organisation": "NACA"})
+    local_stack.pump()
+    assert local_stack.admin("POST", f"/admin/events/{event_id}/checkins", {"email": other}).status_code == 200
+    expect(door.locator("#arrivals")).to_contain_text("2 arrived of 2 confirmed", timeout=15_000)
     phone.close()
     context.close()
 

@@ -265,3 +265,26 @@ def test_the_dashboard_says_what_needs_doing(client: Any, organiser_key: str, mo
 
     assert "Past practice: no polls yet" in page and "Past practice: report to write" in page
     assert f"/console/events/{event_id}" in page
+
+
+def test_the_dashboard_shows_a_report_run_until_it_is_done(client: Any, organiser_key: str, pump: Any,
+                                                           monkeypatch: Any) -> None:
+    from chalicelib.core import clock
+    from tests.integration.reports_steps import SECTIONS, save_sections, start_run
+
+    event_id = create_event(client, organiser_key, title="Reported", number=None,
+                            starts_at="2031-01-10T10:00:00+00:00", ends_at="2031-01-10T16:00:00+00:00")
+    monkeypatch.setattr(clock, "now", lambda: clock.parse("2031-01-12T09:00:00+00:00"))
+    console = session(client)
+    save_sections(client, organiser_key, event_id, SECTIONS)
+    assert "Reported: report to send" in console.get("/console").body.decode()
+
+    # When the report is sent: while it is queued, then once it is done
+    run = start_run(client, organiser_key, event_id)
+    assert run.status_code == 202, run.body
+    queued = console.get("/console").body.decode()
+    pump.drain()
+    done = console.get("/console").body.decode()
+
+    assert "Reports being sent" in queued and run.json_body["run_id"] in queued
+    assert "Reports being sent" not in done and "Reported: report to" not in done
