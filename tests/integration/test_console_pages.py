@@ -258,6 +258,10 @@ def test_the_dashboard_says_what_needs_doing(client: Any, organiser_key: str, mo
 
     event_id = create_event(client, organiser_key, title="Past practice", number=None,
                             starts_at="2031-01-10T10:00:00+00:00", ends_at="2031-01-10T16:00:00+00:00")
+    create_event(client, organiser_key, title="Next week", number=None,
+                 starts_at="2031-01-15T10:00:00+00:00", ends_at="2031-01-15T16:00:00+00:00")
+    create_event(client, organiser_key, title="Next month", number=None,
+                 starts_at="2031-02-15T10:00:00+00:00", ends_at="2031-02-15T16:00:00+00:00")
     monkeypatch.setattr(clock, "now", lambda: clock.parse("2031-01-12T09:00:00+00:00"))
     console = session(client)
 
@@ -265,6 +269,7 @@ def test_the_dashboard_says_what_needs_doing(client: Any, organiser_key: str, mo
 
     assert "Past practice: no polls yet" in page and "Past practice: report to write" in page
     assert f"/console/events/{event_id}" in page
+    assert "Next week: no polls yet for the day" in page and "Next month: no polls" not in page
 
 
 def test_the_dashboard_shows_a_report_run_until_it_is_done(client: Any, organiser_key: str, pump: Any,

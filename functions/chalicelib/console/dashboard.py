@@ -5,6 +5,7 @@ Read from the same services the /admin routes use: a handful of queries per rece
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from chalice import Response
@@ -18,6 +19,8 @@ from chalicelib.reports import runs
 
 # Events just past whose follow-ups (polls, the report) the dashboard watches.
 RECENT = 4
+# Polls are taken live on the day: an event this close without one is worth a line.
+POLLS_BEFORE = timedelta(days=7)
 
 
 def show(console: Console) -> Response:
@@ -26,6 +29,8 @@ def show(console: Console) -> Response:
     waiting = nominations.list_nominations(nominations.RECEIVED)
     in_flight = [run for item in recent if (run := item["run"]) and run["status"] not in (runs.DONE, runs.FAILED)]
     todo = [line for item in recent for line in item["todo"]]
+    todo += [{"text": f"{_name(event)}: no polls yet for the day", "href": f"/console/events/{event['event_id']}"}
+             for event in upcoming if _soon(event) and not polls.event_polls(event["event_id"])]
     if waiting:
         todo.append({"text": f"{len(waiting)} host nomination{'s' if len(waiting) != 1 else ''} waiting for a decision",
                      "href": "/console/nominations"})
@@ -52,6 +57,12 @@ def _follow_ups(item: dict[str, Any]) -> dict[str, Any]:
         text = "report to send" if report.get("sections") else "report to write"
         todo.append({"text": f"{_name(event)}: {text}", "href": page})
     return {"event": event, "todo": todo, "run": runs.run_view(run) if run else None}
+
+
+def _soon(event: dict[str, Any]) -> bool:
+    from chalicelib.core import clock
+
+    return not event.get("cancelled_at") and clock.parse(event["starts_at"]) - clock.now() <= POLLS_BEFORE
 
 
 def _name(event: dict[str, Any]) -> str:
