@@ -6,7 +6,11 @@ from chalice import Chalice
 
 from chalicelib.announcements import admin as announcements_admin
 from chalicelib.console import assets as console_assets
+from chalicelib.console import door as console_door
+from chalicelib.console import events as console_events
 from chalicelib.console import nominations as console_nominations
+from chalicelib.console import organisers as console_organisers
+from chalicelib.console import people as console_people
 from chalicelib.console import polls as console_polls
 from chalicelib.console import report as console_report
 from chalicelib.console import signing_in as console_signing_in
@@ -84,6 +88,10 @@ app.register_blueprint(console_nominations.blueprint)
 app.register_blueprint(console_topics.blueprint)
 app.register_blueprint(console_report.blueprint)
 app.register_blueprint(console_worker.blueprint)
+app.register_blueprint(console_events.blueprint)
+app.register_blueprint(console_door.blueprint)
+app.register_blueprint(console_people.blueprint)
+app.register_blueprint(console_organisers.blueprint)
 
 middleware.install(app)
 web.answer_refusals(app)

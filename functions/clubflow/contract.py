@@ -160,12 +160,12 @@ CSRF_REFUSED = page("no live console session, or the form's CSRF token is missin
 CSRF_ONLY = obj({"csrf_token": text(100)})
 
 
-def console_page(summary: str, *, found: bool = False) -> Operation:
+def console_page(summary: str, *, found: bool = False, query: dict[str, Schema] | None = None) -> Operation:
     """A console page (GET): the page when signed in, else a redirect to the sign-in page."""
     replies = {200: page("the page"), 303: TO_SIGN_IN}
     if found:
         replies[404] = NOT_FOUND
-    return Operation(summary, replies)
+    return Operation(summary, replies, query=query or {})
 
 
 def console_post(summary: str, done: dict[int, Reply], body: Schema = CSRF_ONLY, *,
@@ -539,6 +539,74 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("post", "/console/sign-out"): console_post(
         "sign out: the session ends and its cookie is cleared",
         {303: Reply("to the sign-in page", headers=("Location", "Set-Cookie"))}),
+    ("get", "/console/events"): console_page("every event, to come and past, with its counts"),
+    ("get", "/console/events/new"): console_page(
+        "the form that creates an event; with from=EVENT_ID, filled in as the event after that one "
+        "(number + 1, a month later)", query={"from": text(64)}),
+    ("post", "/console/events"): console_post(
+        "create an event (the fields of POST /admin/events; times without an offset are read in its zone)",
+        {303: Reply("created: to its page", headers=("Location",))},
+        obj({**EVENT_FIELDS, "csrf_token": text(100)})),
+    ("get", "/console/events/{event_id}"): console_page(
+        "an event: counts, registrations (search q, status), needs to plan for, writing to attendees",
+        found=True, query={"q": text(100), "status": one_of("all", "confirmed", "waitlisted", "cancelled",
+                                                             "attended")}),
+    ("get", "/console/events/{event_id}/registrations.csv"): Operation(
+        "every registration of the event as CSV (as /admin/events/{event_id}/registrations?format=csv)",
+        {200: Reply("the CSV", {CSV: None}), 303: TO_SIGN_IN, 404: NOT_FOUND}),
+    ("get", "/console/events/{event_id}/edit"): console_page("the form that changes an event", found=True),
+    ("post", "/console/events/{event_id}/edit"): console_post(
+        "change an event; notify (the \"tell attendees\" box) as PATCH /admin/events/{event_id}",
+        {303: Reply("saved: to its page", headers=("Location",)),
+         409: page("the event is cancelled", ERRORS)},
+        obj({**EVENT_FIELDS, "notify": FLAG, "csrf_token": text(100)}), found=True),
+    ("get", "/console/events/{event_id}/cancel"): console_page(
+        "what cancelling the event does, with the form that does it", found=True),
+    ("post", "/console/events/{event_id}/cancel"): console_post(
+        "cancel the event, with an optional message to everyone (as POST /admin/events/{event_id}/cancel)",
+        {303: Reply("cancelled (again changes nothing): to its page", headers=("Location",))},
+        obj({"message": text(2000), "csrf_token": text(100)}), found=True),
+    ("post", "/console/events/{event_id}/messages"): console_post(
+        "email the event's people (as POST /admin/events/{event_id}/messages)",
+        {303: Reply("queued: to the event's page", headers=("Location",))},
+        obj({"audience": one_of("confirmed", "waitlisted", "attended", "all"), "subject": text(150),
+             "markdown": text(20000), "csrf_token": text(100)}), found=True),
+    ("get", "/console/events/{event_id}/door"): console_page(
+        "check-in at the door: find a confirmed person by name (q) and check them in, or scan their code",
+        found=True, query={"q": text(100)}),
+    ("post", "/console/events/{event_id}/door"): console_post(
+        "check someone in by email (a tap) or token (a scanned code), once (as POST /admin/events/{event_id}/checkins)",
+        {303: Reply("to the door page, saying who was checked in", headers=("Location",)),
+         200: json_only("for a script asking for JSON: who, and the counts after", obj({
+             "status": one_of("checked_in", "already_checked_in"), "email": {"type": "string"},
+             "name": {"type": "string"}, "organisation": {"type": "string"},
+             "counts": obj({"attended": COUNT, "confirmed": COUNT}, ("attended", "confirmed"))},
+             ("status", "email", "counts"))),
+         409: page("the registration holds no place", ERRORS)},
+        obj({"email": EMAIL, "token": text(500), "q": text(100), "csrf_token": text(100)}), found=True),
+    ("get", "/console/events/{event_id}/door/count"): Operation(
+        "the door page's live count of arrivals",
+        {200: json_only("the counts", obj({"attended": COUNT, "confirmed": COUNT}, ("attended", "confirmed"))),
+         303: TO_SIGN_IN, 404: NOT_FOUND}),
+    ("get", "/console/door.js"): Operation(
+        "the door page's script: a live count, and a camera scan where the browser reads QR codes",
+        {200: Reply("the script", {"text/javascript": None})}),
+    ("get", "/console/people"): console_page("export or erase what is held about a person"),
+    ("post", "/console/people/export"): console_post(
+        "everything held about a person, on a page (as POST /admin/people/export)",
+        {200: page("the export")}, obj({"email": EMAIL, "csrf_token": text(100)})),
+    ("post", "/console/people/erase"): console_post(
+        "erase a person's data: without confirm=yes, what is held and a button; with it, erased",
+        {200: page("what is held, asking to confirm"), 303: Reply("erased: to the people page", headers=("Location",))},
+        obj({"email": EMAIL, "confirm": one_of("yes"), "csrf_token": text(100)})),
+    ("get", "/console/organisers"): console_page("the organisers' keys, and the form that adds one"),
+    ("post", "/console/organisers"): console_post(
+        "add an organiser: their key is shown once on the answer", {200: page("the key, once")},
+        obj({"email": EMAIL, "csrf_token": text(100)})),
+    ("post", "/console/organisers/revoke"): console_post(
+        "revoke a key (by id or email): without confirm=yes, a page that asks; with it, revoked",
+        {200: page("asking to confirm"), 303: Reply("revoked: to the organisers page", headers=("Location",))},
+        obj({"key_id": text(254), "confirm": one_of("yes"), "csrf_token": text(100)}), found=True),
 }
 
 # --- the console's tools: an event's polls, slides and report; nominations; topics -----------

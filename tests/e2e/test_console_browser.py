@@ -3,9 +3,11 @@ and out again, with every page checked by axe-core."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import LocalStack
 from tests.e2e.console_steps import ORGANISER, latest_sign_in_link, sign_in
@@ -36,3 +38,98 @@ def test_the_local_organiser_signs_in_from_the_outbox_and_out_again(local_stack:
     page.get_by_role("button", name="Email me a sign-in link").wait_for()
     page.goto(latest_sign_in_link(local_stack))
     assert page.get_by_role("heading", name="This sign-in link no longer works").is_visible()
+
+
+def test_an_organiser_runs_an_event_from_the_console(local_stack: LocalStack, browser: Any,
+                                                     unique_email: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    # Given an organiser signed in from the outbox's link
+    sign_in(page, local_stack)
+
+    # When they create an event from the form
+    page.get_by_role("link", name="Events", exact=True).click()
+    page.get_by_role("link", name="Create an event").click()
+    page.locator("#title").fill("Practice in the open")
+    page.locator("#number").fill("71")
+    page.locator("#starts_at").fill("2031-05-13T10:00")
+    page.locator("#ends_at").fill("2031-05-13T16:00")
+    page.locator("#venue").fill("HPCA, London")
+    page.locator("#host").fill("HPCA")
+    page.locator("#capacity").fill("30")
+    page.get_by_role("button", name="Create the event").click()
+
+    # Then its page says so, with nobody registered yet
+    page.get_by_role("heading", name="Event 71 \u2013 Practice in the open").wait_for()
+    assert page.get_by_role("status").filter(has_text="is created").is_visible()
+    event_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    assert page.get_by_text("0 of 0 registrations shown.").is_visible()
+
+    # When someone registers on the public page
+    registered = local_stack.post(f"/events/{event_id}/registrations", json={
+        "email": unique_email, "name": "Katherine Johnson", "organisation": "NACA",
+        "needs": "Step-free access please"})
+    assert registered.status_code == 202, registered.text
+    local_stack.pump()
+
+    # Then the registration arrives on the event's page, with the need to plan for
+    page.reload()
+    assert page.get_by_role("cell", name="Katherine Johnson").is_visible()
+    assert page.get_by_role("heading", name="Access (1)").is_visible()
+
+    # When they check her in at the door on a phone, by searching her name
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True,
+                                storage_state=context.storage_state())
+    door = phone.new_page()
+    door.goto(f"{local_stack.url}/console/events/{event_id}/door")
+    assert door.locator("#attended").inner_text() == "0"
+    door.get_by_label("Name, email or organisation").fill("kather")
+    door.get_by_role("button", name="Find").click()
+    door.get_by_role("button", name="Check in Katherine Johnson").click()
+
+    # Then she is checked in, once, and the count shows her arrival
+    assert door.get_by_text("Katherine Johnson is checked in.").is_visible()
+    assert door.locator("#attended").inner_text() == "1"
+    event = local_stack.admin("GET", f"/admin/events/{event_id}").json()
+    assert event["counts"]["attended"] == 1
+
+    # And when a colleague at another door checks someone else in, this phone's count follows
+    other = unique_email.replace("e2e-", "e2e-other-")
+    local_stack.post(f"/events/{event_id}/registrations", json={"email": other, "name": "Dorothy Vaughan",
+                                                                "organisation": "NACA"})
+    local_stack.pump()
+    assert local_stack.admin("POST", f"/admin/events/{event_id}/checkins", {"email": other}).status_code == 200
+    expect(door.locator("#arrivals")).to_contain_text("2 arrived of 2 confirmed", timeout=15_000)
+    phone.close()
+    context.close()
+
+
+def test_every_console_page_reads_well_without_javascript(local_stack: LocalStack, browser: Any) -> None:
+    # Given an organiser signed in, in a browser with scripts off (axe-core checks each page after)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, local_stack)
+    event_id = local_stack.admin("POST", "/admin/events", {
+        "title": "Every page", "number": 72, "starts_at": "2031-06-10T10:00:00+01:00",
+        "ends_at": "2031-06-10T16:00:00+01:00", "timezone": "Europe/London", "venue": "London",
+        "host": "Ofgem", "capacity": 5}).json()["event_id"]
+
+    # When they open each page, and send each form that asks before it acts
+    for path in ("/console/events", "/console/events/new", f"/console/events/new?from={event_id}",
+                 f"/console/events/{event_id}", f"/console/events/{event_id}/edit",
+                 f"/console/events/{event_id}/cancel", f"/console/events/{event_id}/door?q=nobody",
+                 "/console/people", "/console/organisers"):
+        page.goto(local_stack.url + path)
+        assert page.get_by_role("navigation", name="Console").is_visible(), path
+    page.goto(f"{local_stack.url}/console/events/{event_id}/edit")
+    page.locator("#capacity").fill("0")
+    page.get_by_role("button", name="Save changes").click()
+    assert page.get_by_role("alert").is_visible()
+    page.goto(local_stack.url + "/console/people")
+    page.locator("#erase-email").fill("nobody-here@example.org")
+    page.get_by_role("button", name="Continue to erase").click()
+    assert page.get_by_text("Nothing is held about this address.").is_visible()
+    page.goto(local_stack.url + "/console/organisers")
+    page.get_by_role("button", name=re.compile("^Revoke key")).first.click()
+    assert page.get_by_role("button", name="Revoke the key").is_visible()
+    context.close()

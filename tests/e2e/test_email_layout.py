@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import AxeChecks
+from tests.integration.console_steps import ask_for_link
 from tests.integration.nominations_steps import decide, nominate
 from tests.integration.polls_steps import invite, seed_polls
 from tests.integration.registration_steps import FORM, JSON, create_event, manage_path, register
@@ -75,6 +76,9 @@ def every_kind_of_email(client: Any, key: str, pump: Any, outbox: Any) -> dict[s
         client.http.post("/admin/announcements", headers={"Authorization": f"Bearer {key}",
                                                           "Content-Type": "application/json"},
                          body=json.dumps({"event_id": event_id, "markdown": f"See {LONG}"}))
+        pump.drain()
+        # An organiser's link to sign in to the console
+        ask_for_link(client)
         pump.drain()
         # Nominations: received, to organisers, decided
         nominate(client, organisation=LONG, venue=f"{LONG}, 10 Crown Place", message=LONG)
