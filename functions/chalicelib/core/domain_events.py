@@ -172,6 +172,13 @@ class ReportRunRequested(TypedDict):
     requested_at: NotRequired[str]
 
 
+class AttendanceChunkDue(TypedDict):
+    event_id: str
+    run_id: str
+    chunk: int
+    emails: list[str]
+
+
 class ReportBatchDue(TypedDict):
     event_id: str
     run_id: str
@@ -191,6 +198,7 @@ DomainEvent = (
     | PollInvitationsRequested | EventMessageRequested | EventMessageDue
     | PollInvitationDue | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
     | VoteRequested | SubscriptionRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
+    | AttendanceChunkDue
 )
 
 # Each DetailType and the shape of its detail.

@@ -192,6 +192,12 @@ def report_run(run_id: str) -> Key:
     return {"pk": f"REPORTRUN#{run_id}", "sk": "RUN"}
 
 
+def attendance_run(run_id: str) -> Key:
+    """One attendance run: a long list of addresses marked in chunks through the bus, with its
+    progress (chalicelib/registration/attendance_runs.py)."""
+    return {"pk": f"ATTENDANCERUN#{run_id}", "sk": "RUN"}
+
+
 def report_batch(run_id: str, number: int) -> Key:
     """Marks that one chunk of a run's recipients was put on the bus (a rebuilt run skips it)."""
     return {"pk": f"REPORTRUN#{run_id}", "sk": f"BATCH#{number:06d}"}
