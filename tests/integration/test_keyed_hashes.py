@@ -140,3 +140,21 @@ def test_a_topic_voted_for_before_keyed_hashes_is_not_counted_again(
     assert counted is not None and counted["votes"] == 0
     assert topics.send_vote_confirmation({"request_id": "r1", "topic_id": topic_id, "email": ADA,
                                           "requested_at": "2026-01-01T00:00:00+00:00"}) is False
+
+
+def test_the_local_stack_keeps_its_key_and_makes_one_when_missing(deployed: Any, key_name: str) -> None:
+    from clubflow.dev import resources
+    from tests.conftest import REGION
+
+    secrets = boto3.client("secretsmanager")
+    kept = secrets.get_secret_value(SecretId=key_name)["SecretString"]
+
+    # When the stack starts again on its state, its key is the one it had
+    resources.existing(stack_name=deployed.stack_name, region=REGION)
+    assert secrets.get_secret_value(SecretId=key_name)["SecretString"] == kept
+
+    # And a state saved before the stack had a key gets one at start
+    secrets.delete_secret(SecretId=key_name, ForceDeleteWithoutRecovery=True)
+    resources.existing(stack_name=deployed.stack_name, region=REGION)
+    made = secrets.get_secret_value(SecretId=key_name)["SecretString"]
+    assert made != kept and len(made) == 64 and made.isalnum()

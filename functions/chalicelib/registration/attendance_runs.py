@@ -34,8 +34,9 @@ AT_ONCE = 100
 # Addresses per chunk: 2,000 make 40 chunks, stored with their run in one transaction (at most
 # 100 items), and ten chunks of the longest addresses fit one PutEvents call (256 KB).
 CHUNK = 50
-# A run's progress (and the unknown addresses it names) is kept this long, then expires.
-RUN_DAYS = 30
+# A run's progress, and the unregistered addresses it names, are kept this long, then expire:
+# long enough to read the result and correct the sheet, short enough not to keep strangers' addresses.
+RUN_DAYS = 7
 QUEUED, MARKING, DONE = "queued", "marking", "done"
 _VIEW_FIELDS = ("run_id", "event_id", "status", "total", "marked", "already", "unknown", "chunks",
                 "chunks_done", "requested_by", "requested_at", "finished_at")
