@@ -25,7 +25,7 @@ import threading
 from typing import Any
 
 from chalicelib.core import aws
-from chalicelib.core.settings import get_settings
+from chalicelib.core.settings import SettingsError, get_settings
 
 # Long enough that a busy function reads the key a few times an hour; short enough that a
 # rotated key (which re-keys every counter and marker: see the README) reaches every function soon.
@@ -66,6 +66,8 @@ def _joined(parts: tuple[str, ...]) -> bytes:
 
 def _key() -> bytes:
     name = get_settings().hash_key
+    if not name:
+        raise SettingsError("HASH_KEY is not set: name the Secrets Manager secret that keys address hashes")
     value = _provider().get(name, max_age=KEY_MAX_AGE)
     return value.encode() if isinstance(value, str) else bytes(value)
 

@@ -141,7 +141,7 @@ def poll_results(poll_id: str) -> Key:
 
 
 def poll_vote(poll_id: str, voter: str) -> Key:
-    """One vote per (poll, voter): `voter` is a hash of the normalised email."""
+    """One vote per (poll, voter): `voter` is a keyed hash of the normalised email (core/hashing)."""
     return {"pk": f"POLL#{poll_id}", "sk": f"VOTE#{voter}"}
 
 
@@ -276,7 +276,7 @@ TOPIC_LISTING_PK = "TOPICS"
 
 
 def topic_vote(topic_id: str, voter: str) -> Key:
-    """One vote per (topic, voter): `voter` is a hash of the normalised email."""
+    """One vote per (topic, voter): `voter` is a keyed hash of the normalised email (core/hashing)."""
     return {"pk": f"TOPIC#{topic_id}", "sk": f"VOTE#{voter}"}
 
 
