@@ -12,8 +12,9 @@ stack makes its own), named by HASH_KEY and read through Powertools Parameters, 
 KEY_MAX_AGE seconds, so a warm function reads it once in that time, not once per hash.
 
 Before keyed hashes, addresses were hashed with plain SHA-256 (`legacy_email_digest`). Rate
-counters so keyed expire within two hours and are simply left to; the vote markers that keep
-one vote per person per poll or topic stay, so voting checks the legacy key too (polls and
+counters and nomination repeat guards keyed that way expire within hours and are not carried
+over (until then a client or an address counts from zero again). The vote markers that keep one
+vote per person per poll or topic stay for good, so voting checks the legacy key too (polls and
 topics services): a person who voted before the change cannot vote again.
 """
 
@@ -27,8 +28,8 @@ from typing import Any
 from chalicelib.core import aws
 from chalicelib.core.settings import SettingsError, get_settings
 
-# Long enough that a busy function reads the key a few times an hour; short enough that a
-# rotated key (which re-keys every counter and marker: see the README) reaches every function soon.
+# Seconds a warm function keeps the key before reading it again: a few reads an hour, not one
+# per hash. The key is never rotated (a new one would stop every vote marker matching).
 KEY_MAX_AGE = 300
 
 _LOCK = threading.Lock()
