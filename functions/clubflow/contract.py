@@ -77,6 +77,16 @@ RUN = obj({"run_id": {"type": "string"}, "status": {"type": "string"}, "event_id
                                          ("email", "reason")))},
           ("run_id", "status"))
 
+# An attendance run (a long list marked in chunks): counts of the distinct addresses sent.
+ATTENDANCE_RUN = obj({"run_id": {"type": "string"}, "event_id": {"type": "string"},
+                      "status": {"enum": ["queued", "marking", "done"]}, "done": FLAG,
+                      "total": COUNT, "marked": COUNT, "already": COUNT, "unknown": COUNT,
+                      "unknown_emails": list_of({"type": "string"}), "chunks": COUNT, "chunks_done": COUNT,
+                      "requested_by": {"type": "string"}, "requested_at": {"type": "string"},
+                      "finished_at": {"type": "string"}},
+                     ("run_id", "event_id", "status", "done", "total", "marked", "already", "unknown",
+                      "unknown_emails"))
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -364,10 +374,21 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             {"status": one_of("cancelled"), "already": FLAG, "event": EVENT}, ("status", "already", "event")))},
         obj({"message": text(2000)}, closed=True)),
     ("post", "/admin/events/{event_id}/attendance"): admin(
-        "mark people as attended",
-        {200: json_only("marked", obj({"marked": {}, "already": {}, "unknown": {}}))},
+        "mark people as attended, each once: up to 100 distinct addresses at once (200); more, up to "
+        "2000, are queued (202) and marked in chunks: follow Location",
+        {200: json_only("marked (100 distinct addresses or fewer): who was marked now, who already was, "
+                        "and who is not registered", obj(
+                            {name: list_of({"type": "string"}) for name in ("marked", "already", "unknown")},
+                            ("marked", "already", "unknown"))),
+         202: Reply("queued (more than 100 distinct addresses): the run, to follow at Location",
+                    {JSON: ATTENDANCE_RUN}, ("Location",))},
         obj({"emails": {"oneOf": [list_of(EMAIL, minItems=1, maxItems=2000), {"type": "string"}]}},
-            ("emails",), closed=True)),
+            ("emails",), closed=True),
+        links={202: (Link(("get", "/admin/attendance-runs/{run_id}"), "run_id", "/run_id"),)}),
+    ("get", "/admin/attendance-runs/{run_id}"): admin(
+        "a long attendance list's progress: how many of its addresses were marked, already marked or "
+        "not registered (named), and whether it is done",
+        {200: json_only("the run", ATTENDANCE_RUN)}),
     ("post", "/admin/events/{event_id}/checkins"): admin(
         "check a person in at the door by their QR code's token (or link) or their email; once",
         {200: json_only("checked in, or already checked in", obj(

@@ -15,6 +15,8 @@ WORKER_ONLY = (
     "icalendar",  # calendar invites, built by the registration mail worker
     "aws_lambda_powertools.utilities.batch",
     "aws_lambda_powertools.utilities.idempotency",
+    # Not worker-only, but loaded on the first keyed hash (core/hashing), not at import.
+    "aws_lambda_powertools.utilities.parameters",
 )
 
 

@@ -185,6 +185,13 @@ class ReportRunRequested(TypedDict):
     requested_at: NotRequired[str]
 
 
+class AttendanceChunkDue(TypedDict):
+    event_id: str
+    run_id: str
+    chunk: int
+    emails: list[str]
+
+
 class ReportBatchDue(TypedDict):
     event_id: str
     run_id: str
@@ -204,7 +211,7 @@ DomainEvent = (
     | PollInvitationsRequested | EventMessageRequested | EventMessageDue
     | PollInvitationDue | PollLinkRequested | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
     | VoteRequested | SubscriptionRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished
-    | SignInRequested
+    | SignInRequested | AttendanceChunkDue
 )
 
 # Each DetailType and the shape of its detail.

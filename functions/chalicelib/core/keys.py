@@ -151,7 +151,7 @@ def poll_results(poll_id: str) -> Key:
 
 
 def poll_vote(poll_id: str, voter: str) -> Key:
-    """One vote per (poll, voter): `voter` is a hash of the normalised email."""
+    """One vote per (poll, voter): `voter` is a keyed hash of the normalised email (core/hashing)."""
     return {"pk": f"POLL#{poll_id}", "sk": f"VOTE#{voter}"}
 
 
@@ -200,6 +200,12 @@ REPORT_LISTING_PK = "REPORTS"
 def report_run(run_id: str) -> Key:
     """One report run: status and counters; its batches and deliveries share its partition."""
     return {"pk": f"REPORTRUN#{run_id}", "sk": "RUN"}
+
+
+def attendance_run(run_id: str) -> Key:
+    """One attendance run: a long list of addresses marked in chunks through the bus, with its
+    progress (chalicelib/registration/attendance_runs.py)."""
+    return {"pk": f"ATTENDANCERUN#{run_id}", "sk": "RUN"}
 
 
 def report_batch(run_id: str, number: int) -> Key:
@@ -288,7 +294,7 @@ HIDDEN_TOPIC_LISTING_PK = "TOPICS#HIDDEN"
 
 
 def topic_vote(topic_id: str, voter: str) -> Key:
-    """One vote per (topic, voter): `voter` is a hash of the normalised email."""
+    """One vote per (topic, voter): `voter` is a keyed hash of the normalised email (core/hashing)."""
     return {"pk": f"TOPIC#{topic_id}", "sk": f"{TOPIC_VOTE_PREFIX}{voter}"}
 
 

@@ -8,8 +8,9 @@ its view runs.
 
 Per address: hourly limits on requests that send email to whatever address was typed. Each is
 a plain conditional counter with a TTL (not one transaction: a busy shared counter would make
-concurrent transactions conflict). Addresses, of clients and of mail, are counted by a digest,
-never stored in the clear.
+concurrent transactions conflict). Addresses, of clients and of mail, are counted by a keyed
+digest (core/hashing), never stored in the clear. Counters keyed before keyed digests came in
+are not carried over: they expire within two windows, and until then count from zero again.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def counter_op(client_address: str, route: str) -> Allowance | None:
     now = int(clock.now().timestamp())
     start = now - now % seconds
     operation = store.update_op(
-        keys.rate_window("client", hashing.digest(route, client_address), str(start)),
+        keys.rate_window("client", hashing.keyed_digest(route, client_address), str(start)),
         "SET #exp = :exp ADD #count :one",
         "attribute_not_exists(#count) OR #count < :limit",
         names={"#count": "count", "#exp": keys.TTL_ATTRIBUTE},

@@ -34,6 +34,8 @@ class Settings:
     retention_months: int
     needs_retention_days: int
     download_log_retention_months: int
+    # The Secrets Manager secret (name or ARN) keying the hashes of addresses (core/hashing).
+    hash_key: str
 
 
 def _limit(name: str, default: str) -> tuple[int, int] | None:
@@ -99,6 +101,7 @@ def get_settings() -> Settings:
         retention_months=_int("RETENTION_MONTHS", 24),
         needs_retention_days=_int("NEEDS_RETENTION_DAYS", 30),
         download_log_retention_months=_int("DOWNLOAD_LOG_RETENTION_MONTHS", 12),
+        hash_key=env.get("HASH_KEY", ""),
     )
 
 

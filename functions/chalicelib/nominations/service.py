@@ -95,7 +95,8 @@ def nominate_host(nomination: HostNomination) -> str | None:
 
 def _fingerprint(nomination: HostNomination) -> str:
     organisation = one_line(nomination.organisation).casefold()
-    return hashing.digest(nomination.email, organisation)
+    # Keyed (core/hashing): an address and an organisation are easily guessed.
+    return hashing.keyed_digest(nomination.email, organisation)
 
 
 # --- organisers: review and decide ------------------------------------------------------------

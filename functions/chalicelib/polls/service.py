@@ -164,12 +164,10 @@ def voter_from_link(raw_token: str) -> Voter | None:
 
 def my_answers(polls: list[dict[str, Any]], email: str) -> dict[str, Answer]:
     """The person's answers to these polls, by poll id."""
-    answers: dict[str, Answer] = {}
-    for poll in polls:
-        vote = store.get(keys.poll_vote(poll["poll_id"], hashing.email_digest(email)))
-        if vote is not None:
-            answers[poll["poll_id"]] = vote["answer"]
-    return answers
+    voters = (hashing.email_digest(email), hashing.legacy_email_digest(email))
+    # One read for every poll; a vote cast before keyed hashes is found under its old key (core/hashing).
+    votes = store.get_many([keys.poll_vote(poll["poll_id"], voter) for poll in polls for voter in voters])
+    return {vote["poll_id"]: vote["answer"] for vote in votes}
 
 
 def cast_votes(voter: Voter, polls: list[dict[str, Any]], answers: Mapping[str, Answer]) -> Submission:
@@ -198,6 +196,8 @@ def cast_vote(poll: Mapping[str, Any], email: str, answer: Answer) -> str:
     try:
         store.transact([
             store.check_op(keys.poll(poll_id), "#status = :open", names=store.names("status"), vals={":open": OPEN}),
+            # One vote per person: also none under the key of before keyed hashes (core/hashing).
+            store.check_op(keys.poll_vote(poll_id, hashing.legacy_email_digest(email)), "attribute_not_exists(pk)"),
             store.put_op({**keys.poll_vote(poll_id, hashing.email_digest(email)),
                           **keys.person(email, keys.person_polls("vote", poll_id)),
                           "poll_id": poll_id, "event_id": poll["event_id"], "email": email,
@@ -207,7 +207,7 @@ def cast_vote(poll: Mapping[str, Any], email: str, answer: Answer) -> str:
                             "attribute_exists(pk)", names=names, vals={":one": 1}),
         ])
     except store.ConditionFailed as refused:
-        if refused.refused(1):
+        if refused.refused(1) or refused.refused(2):
             return ALREADY_ANSWERED
         if refused.refused(0):
             return POLL_CLOSED
@@ -231,7 +231,7 @@ def erase_person(email: str) -> int:
     """Erase the person's poll answers and invitation marks; return how many items.
 
     Results keep every answer counted. A vote item stays without its address (its key is a
-    one-way hash), so a vote is never counted twice; an invitation mark is deleted.
+    keyed hash, core/hashing), so a vote is never counted twice; an invitation mark is deleted.
     """
     items = list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_POLLS))
     for item in items:

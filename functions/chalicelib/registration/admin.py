@@ -7,7 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.core import web
 from chalicelib.core.organiser_auth import organiser_auth, organiser_email
 from chalicelib.events.service import COUNTS
-from chalicelib.registration import checkins, export, forms, messages, service
+from chalicelib.registration import attendance_runs, checkins, export, forms, messages, service
 
 blueprint = Blueprint(__name__)
 
@@ -39,11 +39,22 @@ def list_registrations(event_id: str) -> Response:
 @blueprint.route("/admin/events/{event_id}/attendance", methods=["POST"], authorizer=organiser_auth,
                  content_types=web.FORM_TYPES)
 def mark_attendance(event_id: str) -> Response:
-    emails = web.valid(forms.read_attendance(web.body(blueprint.current_request)))
+    request = blueprint.current_request
+    emails = web.valid(forms.read_attendance(web.body(request)))
+    if not attendance_runs.at_once(emails):
+        # A long list is marked through the bus: follow the run for its progress.
+        run = attendance_runs.start_run(event_id, emails, organiser_email(request.context))
+        return web.json_response(attendance_runs.run_view(run), 202,
+                                 headers={"Location": f"/admin/attendance-runs/{run['run_id']}"})
     result = service.mark_attended(event_id, emails)
     return web.json_response({
         "marked": result.marked, "already": result.already, "unknown": result.unknown,
     })
+
+
+@blueprint.route("/admin/attendance-runs/{run_id}", methods=["GET"], authorizer=organiser_auth)
+def show_attendance_run(run_id: str) -> Response:
+    return web.json_response(attendance_runs.run_view(web.found(attendance_runs.get_run(run_id), "attendance run")))
 
 
 @blueprint.route("/admin/events/{event_id}/checkins", methods=["POST"], authorizer=organiser_auth,

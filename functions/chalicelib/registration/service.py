@@ -457,22 +457,30 @@ def _promoted(candidate: dict[str, Any], now: str) -> store.Operation:
 # -- attendance --------------------------------------------------------------------------------
 
 
-def mark_attended(event_id: str, emails: Iterable[str]) -> Attendance:
-    """Mark each registered person as attended; the event's count goes up once per person."""
+def mark_attended(event_id: str, emails: Iterable[str], *, run_id: str | None = None) -> Attendance:
+    """Mark each registered person as attended; the event's count goes up once per person.
+
+    `run_id`: the attendance run marking them (attendance_runs.py), kept on each registration it
+    marks, so that marking its chunk again reports those people as marked, not already marked.
+    """
     if events.get_event(event_id) is None:
         raise NotFound("event")
     result = Attendance()
     now = clock.iso(clock.now())
+    by_run = ", attendance_run = :run" if run_id else ""
     for email in dict.fromkeys(emails):
         try:
             store.transact([
-                store.update_op(keys.registration(event_id, email), "SET #attended = :yes, attended_at = :now",
+                store.update_op(keys.registration(event_id, email), f"SET #attended = :yes, attended_at = :now{by_run}",
                                 "attribute_exists(pk) AND (attribute_not_exists(#attended) OR #attended = :no)",
-                                names=store.names("attended"), vals={":yes": True, ":no": False, ":now": now}),
+                                names=store.names("attended"),
+                                vals={":yes": True, ":no": False, ":now": now, **({":run": run_id} if run_id else {})}),
                 _counts(event_id, {"attended": +1}, "attribute_exists(pk)"),
             ])
         except store.ConditionFailed as refused:
-            if refused.refused(0) and refused.old_item(0):
+            if refused.refused(0) and run_id and (refused.old_item(0) or {}).get("attendance_run") == run_id:
+                result.marked.append(email)  # by this run, in an earlier delivery of the chunk
+            elif refused.refused(0) and refused.old_item(0):
                 result.already.append(email)
             elif refused.refused(0):
                 result.unknown.append(email)

@@ -4,7 +4,8 @@
 cancelled, reminder) as OUTCOMES says; every send runs once per domain event however often it
 is delivered.
 `follow_event_changes` keeps reminders in step with the event's start, fills places when
-capacity grows, and fans a due reminder out to each confirmed attendee.
+capacity grows, fans a due reminder out to each confirmed attendee, and marks each chunk of a
+long attendance list (attendance_runs.py).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from chalicelib.core.domain_events import (
 )
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
-from chalicelib.registration import emails, messages, notices, reminders, service
+from chalicelib.registration import attendance_runs, emails, messages, notices, reminders, service
 
 blueprint = Blueprint(__name__)
 
@@ -100,6 +101,7 @@ def follow_event_changes(event: SQSEvent) -> dict[str, Any]:
         "EventCancelled": on_event_cancelled,
         "EventMessageRequested": on_message_requested,
         "RemindersDue": on_reminders_due,
+        "AttendanceChunkDue": attendance_runs.mark_chunk,
     })
 
 

@@ -140,7 +140,7 @@ def send_vote_confirmation(detail: VoteRequested) -> bool:
     """Email the voter the link that counts their vote; nothing if it already counts."""
     topic = voting_topic(detail["topic_id"])
     email = detail["email"]
-    if topic is None or store.get(keys.topic_vote(topic["topic_id"], hashing.email_digest(email))) is not None:
+    if topic is None or _has_voted(topic["topic_id"], email):
         return False
     raw = tokens.issue_token(CONFIRM_VOTE, {"topic_id": topic["topic_id"], "email": email},
                              ttl=timedelta(days=LINK_DAYS), max_uses=1)
@@ -152,6 +152,12 @@ def send_vote_confirmation(detail: VoteRequested) -> bool:
                  "topics_page": f"{get_settings().public_base_url}/topics"},
     ))
     return True
+
+
+def _has_voted(topic_id: str, email: str) -> bool:
+    # Also under the key of before keyed hashes (core/hashing): one vote per person, whenever cast.
+    return bool(store.get_many([keys.topic_vote(topic_id, hashing.email_digest(email)),
+                                keys.topic_vote(topic_id, hashing.legacy_email_digest(email))]))
 
 
 def vote_link(topic_id: str, email: str, *, days: int = LINK_DAYS) -> str:
@@ -232,7 +238,7 @@ def confirm_vote(topic_id: str, email: str) -> dict[str, Any] | None:
     The vote item (absent before) and the topic's new count go in one transaction, on the
     condition that the count is still the one read, so neither a repeat nor a race counts twice.
     """
-    voter = hashing.email_digest(email)
+    voter, legacy = hashing.email_digest(email), hashing.legacy_email_digest(email)
     for attempt in range(store.ATTEMPTS):
         topic = voting_topic(topic_id)
         if topic is None:
@@ -245,6 +251,8 @@ def confirm_vote(topic_id: str, email: str) -> dict[str, Any] | None:
                               **keys.person(email, keys.person_topics("vote", topic_id)),
                               "topic_id": topic_id, "email": email, "voted_at": clock.iso(clock.now())},
                              "attribute_not_exists(pk)"),
+                # Nor a vote under the key of before keyed hashes (core/hashing).
+                store.check_op(keys.topic_vote(topic_id, legacy), "attribute_not_exists(pk)"),
                 # The listing's sort key holds the count, so the count is set, not added to.
                 store.update_op(keys.topic(topic_id), "SET votes = :votes, gsi1sk = :gsk",
                                 "#status = :listed AND votes = :read", names=store.names("status"),
@@ -252,7 +260,7 @@ def confirm_vote(topic_id: str, email: str) -> dict[str, Any] | None:
                                       ":gsk": _listing_values(votes + 1, topic["confirmed_at"], topic_id)[":gsk"]}),
             ])
         except store.ConditionFailed as refused:
-            if refused.refused(0):
+            if refused.refused(0) or refused.refused(1):
                 return topic_view(topic)  # this person's vote already counts
             store.backoff(attempt)  # another vote moved the count: read it again
             continue
@@ -289,8 +297,8 @@ def erase_person(email: str) -> int:
     """Erase the person's topic suggestions and votes; return how many items.
 
     A listed topic stays listed with its votes but without its suggester's address; one never
-    confirmed is deleted. A vote stays counted, without its address (its key is a one-way
-    hash), so it is never counted twice.
+    confirmed is deleted. A vote stays counted, without its address (its key is a keyed
+    hash, core/hashing), so it is never counted twice.
     """
     items = list(store.query(keys.person_pk(email), index=keys.GSI2, sk_prefix=keys.PERSON_TOPICS))
     for item in items:

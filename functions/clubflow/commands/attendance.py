@@ -3,6 +3,10 @@
 Give the addresses as arguments, or a CSV file (--csv) such as a sign-in sheet: its `Email`
 column is read (or the first column when there is no header). A CSV with an `Attended` column,
 like the registrations export, marks only the rows ticked there (yes, y, true, 1, x).
+
+Up to 100 addresses are marked within the request; a longer list is marked by the API in the
+background, and its progress is followed here (on stderr) until it is done. With --json the
+totals are printed: {"marked": N, "already": N, "unknown": [addresses not registered]}.
 """
 
 from __future__ import annotations
@@ -11,14 +15,18 @@ import argparse
 import csv
 import json
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
 
-BATCH = 500  # addresses per request; the API takes up to 2000
+BATCH = 2000  # addresses per request: the API's most (over 100, it marks them as a run)
 TICKED = {"yes", "y", "true", "1", "x", "\u2713"}
+POLL_SECONDS = 1.0
+WAIT_SECONDS = 600.0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
@@ -34,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     mark.add_argument("event_id", metavar="EVENT_ID")
     mark.add_argument("emails", metavar="EMAIL", nargs="*", help="addresses of people who came")
     mark.add_argument("--csv", type=Path, metavar="FILE", help="a CSV with an Email column")
-    mark.add_argument("--json", action="store_true", help="print the API's answer as JSON")
+    mark.add_argument("--json", action="store_true", help="print the totals as JSON")
+    mark.add_argument("--timeout", type=float, default=WAIT_SECONDS, metavar="SECONDS",
+                      help=f"stop following a long list after this long (default {WAIT_SECONDS:.0f})")
     add_arguments(mark)
     mark.set_defaults(handler=mark_attendance)
 
@@ -69,18 +79,60 @@ def mark_attendance(args: argparse.Namespace) -> int:
     if not emails:
         raise CommandError("give the addresses of people who came, or --csv FILE with an Email column")
     api = Api(args)
-    totals: dict[str, list[str]] = {"marked": [], "already": [], "unknown": []}
+    totals: dict[str, Any] = {"marked": 0, "already": 0, "unknown": []}
     for start in range(0, len(emails), BATCH):
         answer: dict[str, Any] = api.call(
             "POST", f"/admin/events/{args.event_id}/attendance", {"emails": emails[start:start + BATCH]}
         ) or {}
-        for name in totals:
-            totals[name] += answer.get(name, [])
+        if "run_id" in answer:  # a long list: marked in the background
+            run = _follow(api, str(answer["run_id"]), args.timeout)
+            totals["marked"] += int(run.get("marked", 0))
+            totals["already"] += int(run.get("already", 0))
+            totals["unknown"] += list(run.get("unknown_emails", []))
+        else:
+            totals["marked"] += len(answer.get("marked", []))
+            totals["already"] += len(answer.get("already", []))
+            totals["unknown"] += list(answer.get("unknown", []))
     if args.json:
         print(json.dumps(totals, indent=2))
         return 0
-    print(f"Marked {len(totals['marked'])} as attended; {len(totals['already'])} already marked.")
+    print(f"Marked {totals['marked']} as attended; {totals['already']} already marked.")
     if totals["unknown"]:
         print(f"Not registered for {args.event_id} ({len(totals['unknown'])}): "
               + ", ".join(totals["unknown"]), file=sys.stderr)
     return 0
+
+
+def _follow(api: Api, run_id: str, timeout: float) -> dict[str, Any]:
+    return follow_run(lambda: api.call("GET", f"/admin/attendance-runs/{run_id}"), timeout=timeout,
+                      out=sys.stderr, interval=POLL_SECONDS)
+
+
+def follow_run(fetch: Callable[[], dict[str, Any]], *, timeout: float, out: IO[str] | None,
+               interval: float = POLL_SECONDS, sleep: Callable[[float], None] = time.sleep,
+               clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+    """Ask for the run every `interval` seconds, writing each change of progress to `out`,
+    until it is done; CommandError when it is still going after `timeout`."""
+    deadline = clock() + timeout
+    shown = ""
+    while True:
+        run = fetch()
+        line = run_line(run)
+        if out is not None and line != shown:
+            print(line, file=out, flush=True)
+            shown = line
+        if run.get("done"):
+            return run
+        if clock() >= deadline:
+            raise CommandError(f"attendance run {run.get('run_id')} is still {run.get('status')} after "
+                               f"{timeout:.0f} s; the API goes on marking it: see GET "
+                               f"/admin/attendance-runs/{run.get('run_id')}")
+        sleep(interval)
+
+
+def run_line(run: dict[str, Any]) -> str:
+    """A run's progress in one line: how far through its addresses, and what became of them."""
+    counted = int(run.get("marked", 0)) + int(run.get("already", 0)) + int(run.get("unknown", 0))
+    return (f"attendance run {run.get('run_id', '')}: {run.get('status')}; {counted} of {run.get('total', 0)} "
+            f"addresses: {run.get('marked', 0)} marked, {run.get('already', 0)} already marked, "
+            f"{run.get('unknown', 0)} not registered")

@@ -53,7 +53,7 @@ LOCK = "lock"
 _FRAME = struct.Struct("<II")  # an entry's length and CRC-32, before the entry
 # The moto services the local stack uses; each is pickled whole into the snapshot.
 SERVICES = ("cloudformation", "dynamodb", "dynamodbstreams", "events", "iam", "s3", "scheduler",
-            "ses", "sesv2", "sqs", "sts")
+            "secretsmanager", "ses", "sesv2", "sqs", "sts")
 _READ_PREFIXES = ("Get", "List", "Describe", "Query", "Scan", "BatchGet", "Head")
 # Visibility lasts seconds; after a restart every message is visible again.
 _NOT_KEPT = frozenset({"ChangeMessageVisibility", "ChangeMessageVisibilityBatch"})

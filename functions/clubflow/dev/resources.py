@@ -17,7 +17,7 @@ from clubflow.dev import template
 
 _SKIPPED_PREFIXES = ("AWS::Serverless::", "AWS::Lambda::")
 # Types moto's CloudFormation does not create; made by hand below.
-_BY_HAND = ("AWS::SES::ConfigurationSet", "AWS::Scheduler::ScheduleGroup")
+_BY_HAND = ("AWS::SES::ConfigurationSet", "AWS::Scheduler::ScheduleGroup", "AWS::SecretsManager::Secret")
 
 
 @dataclass(frozen=True)
@@ -91,9 +91,12 @@ def deploy(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Dep
 
 
 def existing(stack_name: str = "clubflow-local", region: str = "eu-west-2") -> Deployed:
-    """The stack an earlier `deploy` made (restored from the local stack's state), as deployed."""
+    """The stack an earlier `deploy` made (restored from the local stack's state), as deployed;
+    a secret added to the template since that state was saved is made now."""
     full = template.load()
-    return _describe(full, _by_hand_names(full, stack_name), stack_name, region)
+    by_hand = _by_hand_names(full, stack_name)
+    _create_missing_secrets(full, by_hand, region)
+    return _describe(full, by_hand, stack_name, region)
 
 
 def _describe(full: dict[str, Any], by_hand: dict[str, str], stack_name: str, region: str) -> Deployed:
@@ -136,11 +139,35 @@ def _create_by_hand(full: dict[str, Any], stack_name: str, region: str) -> dict[
     sesv2 = boto3.client("sesv2", region_name=region)
     scheduler = boto3.client("scheduler", region_name=region)
     for logical, name in made.items():
-        if full["Resources"][logical]["Type"] == "AWS::SES::ConfigurationSet":
+        kind = full["Resources"][logical]["Type"]
+        if kind == "AWS::SES::ConfigurationSet":
             sesv2.create_configuration_set(ConfigurationSetName=name)
-        else:
+        elif kind == "AWS::Scheduler::ScheduleGroup":
             scheduler.create_schedule_group(Name=name)
+    _create_missing_secrets(full, made, region)
     return made
+
+
+def _create_missing_secrets(full: dict[str, Any], made: dict[str, str], region: str) -> None:
+    """Each secret of the template, generated as its GenerateSecretString asks, unless it exists:
+    kept with the rest of the local state, so hashes keyed by it stay the same across restarts."""
+    import secrets
+    import string
+
+    client = boto3.client("secretsmanager", region_name=region)
+    for logical, name in made.items():
+        spec = full["Resources"][logical]
+        if spec["Type"] != "AWS::SecretsManager::Secret":
+            continue
+        try:
+            client.describe_secret(SecretId=name)
+            continue
+        except client.exceptions.ResourceNotFoundException:
+            pass
+        length = int(spec["Properties"].get("GenerateSecretString", {}).get("PasswordLength", 32))
+        alphabet = string.ascii_letters + string.digits
+        client.create_secret(Name=name, Description=str(spec["Properties"].get("Description", "")),
+                             SecretString="".join(secrets.choice(alphabet) for _ in range(length)))
 
 
 def _apply_ttl(full: dict[str, Any], physical: dict[str, str], region: str) -> None:
