@@ -609,9 +609,6 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "the door page's live count of arrivals",
         {200: json_only("the counts", obj({"attended": COUNT, "confirmed": COUNT}, ("attended", "confirmed"))),
          303: TO_SIGN_IN, 404: NOT_FOUND}),
-    ("get", "/console/door.js"): Operation(
-        "the door page's script: a live count, and a camera scan where the browser reads QR codes",
-        {200: Reply("the script", {"text/javascript": None})}),
     ("get", "/console/people"): console_page("export or erase what is held about a person"),
     ("post", "/console/people/export"): console_post(
         "everything held about a person, on a page (as POST /admin/people/export)",

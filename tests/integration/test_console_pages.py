@@ -195,7 +195,7 @@ def test_a_scanned_code_checks_in_from_the_door_script(client: Any, organiser_ke
 
     assert answer.status_code == 200, answer.body
     assert answer.json_body["status"] == "checked_in" and answer.json_body["counts"]["attended"] == 1
-    script = client.http.get("/console/door.js")
+    script = client.http.get("/console/assets/door.js")
     assert script.status_code == 200 and b"BarcodeDetector" in script.body
 
 

@@ -1,7 +1,7 @@
 """The console's few scripts, served from the site itself (its CSP runs no other script).
 
 Each page works without them: a script only adds what a browser can do better with one (a poll
-chart that follows the votes, an upload with a progress bar). They are plain files under
+chart that follows the votes, an upload with a progress bar, a camera at the door). They are plain files under
 templates/pages/console/, read by the one renderer, so the bundle carries them like any page.
 """
 
@@ -14,7 +14,7 @@ from chalicelib.core.errors import NotFound
 
 blueprint = Blueprint(__name__)
 
-SCRIPTS = ("present", "upload")
+SCRIPTS = ("door", "present", "upload")
 
 
 @blueprint.route("/console/assets/{name}", methods=["GET"])

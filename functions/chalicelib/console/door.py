@@ -10,7 +10,7 @@ from urllib.parse import quote
 from chalice import Blueprint, Response
 
 from chalicelib.console import pages
-from chalicelib.core import errors, render, web
+from chalicelib.core import errors, web
 from chalicelib.events import service as events
 from chalicelib.registration import checkins
 from chalicelib.registration import service as registrations
@@ -59,12 +59,6 @@ def arrivals(console: pages.Console, event_id: str) -> Response:
     event = web.found(events.get_event(event_id), "event")
     return web.json_response(_counts(event), headers=pages.PRIVATE)
 
-
-@blueprint.route("/console/door.js", methods=["GET"])
-def door_script() -> Response:
-    """The door page's script (same origin, as the site's CSP allows no inline script)."""
-    return Response(body=render.render("pages/console/door.js"), status_code=200, headers={
-        "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=300"})
 
 
 def _counts(event: dict[str, Any]) -> dict[str, int]:
