@@ -3,14 +3,12 @@ a session ends at sign-out, after 12 hours, or when the organiser's key is revok
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.conftest import sample_event
 from tests.integration.console_steps import (
     FORM,
     ORGANISER,
@@ -22,6 +20,7 @@ from tests.integration.console_steps import (
     sign_in_links,
     signed_in,
 )
+from tests.integration.worker_faults import deliver, delivery_of, first_send_fails
 
 
 def _later(monkeypatch: pytest.MonkeyPatch, **delta: float) -> None:
@@ -254,40 +253,19 @@ def test_a_failed_sign_in_email_is_sent_on_its_retry(
         client: Any, organiser_key: str, aws_calls: Any, pump: Any, outbox: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
     from chalicelib.console.worker import send_sign_in_links
-    from chalicelib.core import workers
     from clubflow.dev.pump import LocalContext
 
     # Given a request for a link, whose email fails once
     assert ask_for_link(client).status_code == 202
     pump.relay_outbox()
-    (published,) = [entry for entry in aws_calls.published if entry["DetailType"] == "SignInRequested"]
-    batch = sample_event("sqs_sign_in_requested.json")
-    envelope = json.loads(batch["Records"][0]["body"])
-    envelope["detail"] = json.loads(published["Detail"])
-    batch["Records"][0]["body"] = json.dumps(envelope)
-    real_once = workers.once
-    ran: list[str] = []
-
-    def failing_once(name: str, payload: dict[str, Any], action: Any) -> Any:
-        def flaky(value: dict[str, Any]) -> Any:
-            ran.append(name)
-            if len(ran) == 1:
-                raise RuntimeError("the send failed")
-            return action(value)
-        return real_once(name, payload, flaky)
-
-    monkeypatch.setattr(workers, "once", failing_once)
+    batch = delivery_of(aws_calls, "SignInRequested", "sqs_sign_in_requested.json")
+    ran = first_send_fails(monkeypatch)
 
     def consume(event: dict[str, Any]) -> Any:
         return send_sign_in_links(event, LocalContext("send_sign_in_links"))
 
     # When it is delivered, fails, and is delivered twice more
-    try:
-        first = consume(copy.deepcopy(batch))
-    except Exception:
-        first = {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
-    second = consume(copy.deepcopy(batch))
-    third = consume(copy.deepcopy(batch))
+    first, second, third = (deliver(consume, batch) for _ in range(3))
 
     # Then the retry sends the one link, and the redelivery nothing more
     assert first == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}

@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from tests.conftest import sample_event
+from tests.integration.worker_faults import deliver, delivery_of, first_send_fails
 
 CONSUMERS = {
     "chalicelib.registration.worker.follow_event_changes": "reminders-{}",
@@ -103,8 +104,6 @@ def test_a_failed_send_leaves_no_claim_behind_and_its_redelivery_runs_it(
 
 def test_a_failed_nomination_email_leaves_no_claim_behind(
         client: Any, aws_calls: Any, pump: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.core import workers
-
     # Given a real nomination, whose acknowledgement fails once
     response = client.http.post("/nominations", headers={"Content-Type": "application/json",
                                                           "Accept": "application/json"},
@@ -113,32 +112,12 @@ def test_a_failed_nomination_email_leaves_no_claim_behind(
                                                  "capacity": 40}))
     assert response.status_code == 202, response.body
     pump.relay_outbox()  # the nomination's event is stored with it; the relay puts it on the bus
-    (published,) = [entry for entry in aws_calls.published if entry["DetailType"] == "NominationReceived"]
-    batch = sample_event("sqs_nomination_received.json")
-    del batch["Records"][1:]
-    envelope = json.loads(batch["Records"][0]["body"])
-    envelope["detail"] = json.loads(published["Detail"])
-    batch["Records"][0]["body"] = json.dumps(envelope)
-    real_once = workers.once
-    ran: list[str] = []
-
-    def failing_once(name: str, payload: dict[str, Any], action: Any) -> Any:
-        def flaky(value: dict[str, Any]) -> Any:
-            ran.append(name)
-            if len(ran) == 1:
-                raise RuntimeError("the send failed")
-            return None
-        return real_once(name, payload, flaky)
-
-    monkeypatch.setattr(workers, "once", failing_once)
+    batch = delivery_of(aws_calls, "NominationReceived", "sqs_nomination_received.json")
+    ran = first_send_fails(monkeypatch)
     consume = _as_lambda("chalicelib.nominations.worker.send_nomination_mail")
 
     # When it is delivered, fails, and is delivered again
-    try:
-        first = consume(copy.deepcopy(batch))
-    except Exception:
-        first = {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
-    second = consume(copy.deepcopy(batch))
+    first, second = (deliver(consume, batch) for _ in range(2))
 
     # Then the retry runs the acknowledgement again
     assert first == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
@@ -148,40 +127,18 @@ def test_a_failed_nomination_email_leaves_no_claim_behind(
 
 def test_a_failed_link_to_join_the_list_leaves_no_claim_behind(
         client: Any, aws_calls: Any, pump: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.core import workers
-
     # Given a request to join the list, whose emailed link fails once
     response = client.http.post("/subscriptions", headers={"Content-Type": "application/json",
                                                             "Accept": "application/json"},
                                 body=json.dumps({"email": "ada@example.org"}))
     assert response.status_code == 202, response.body
     pump.relay_outbox()
-    (published,) = [entry for entry in aws_calls.published if entry["DetailType"] == "SubscriptionRequested"]
-    batch = sample_event("sqs_subscription_requested.json")
-    del batch["Records"][1:]
-    envelope = json.loads(batch["Records"][0]["body"])
-    envelope["detail"] = json.loads(published["Detail"])
-    batch["Records"][0]["body"] = json.dumps(envelope)
-    real_once = workers.once
-    ran: list[str] = []
-
-    def failing_once(name: str, payload: dict[str, Any], action: Any) -> Any:
-        def flaky(value: dict[str, Any]) -> Any:
-            ran.append(name)
-            if len(ran) == 1:
-                raise RuntimeError("the send failed")
-            return action(value)
-        return real_once(name, payload, flaky)
-
-    monkeypatch.setattr(workers, "once", failing_once)
+    batch = delivery_of(aws_calls, "SubscriptionRequested", "sqs_subscription_requested.json")
+    ran = first_send_fails(monkeypatch)
     consume = _as_lambda("chalicelib.subscriptions.worker.send_subscription_links")
 
     # When it is delivered, fails, and is delivered again
-    try:
-        first = consume(copy.deepcopy(batch))
-    except Exception:
-        first = {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
-    second = consume(copy.deepcopy(batch))
+    first, second = (deliver(consume, batch) for _ in range(2))
 
     # Then the retry sends the link after all
     assert first == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
