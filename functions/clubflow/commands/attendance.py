@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
+from clubflow import progress
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
 
@@ -113,21 +114,12 @@ def follow_run(fetch: Callable[[], dict[str, Any]], *, timeout: float, out: IO[s
                clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
     """Ask for the run every `interval` seconds, writing each change of progress to `out`,
     until it is done; CommandError when it is still going after `timeout`."""
-    deadline = clock() + timeout
-    shown = ""
-    while True:
-        run = fetch()
-        line = run_line(run)
-        if out is not None and line != shown:
-            print(line, file=out, flush=True)
-            shown = line
-        if run.get("done"):
-            return run
-        if clock() >= deadline:
-            raise CommandError(f"attendance run {run.get('run_id')} is still {run.get('status')} after "
-                               f"{timeout:.0f} s; the API goes on marking it: see GET "
-                               f"/admin/attendance-runs/{run.get('run_id')}")
-        sleep(interval)
+    return progress.follow(
+        fetch, line=run_line, over=lambda run: bool(run.get("done")), timeout=timeout, out=out,
+        interval=interval, sleep=sleep, clock=clock,
+        still_going=lambda run: (f"attendance run {run.get('run_id')} is still {run.get('status')} after "
+                                 f"{timeout:.0f} s; the API goes on marking it: see GET "
+                                 f"/admin/attendance-runs/{run.get('run_id')}"))
 
 
 def run_line(run: dict[str, Any]) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from chalicelib.core.text import display_title
-from clubflow import confirm, times
+from clubflow import confirm, progress, times
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
 
@@ -272,21 +272,12 @@ def follow_run(fetch: Callable[[], dict[str, Any]], *, timeout: float, out: IO[s
                clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
     """Ask for the run every `interval` seconds, writing each change of progress to `out`,
     until it is done or failed; CommandError when it is still going after `timeout`."""
-    deadline = clock() + timeout
-    shown = ""
-    while True:
-        run = fetch()
-        line = run_line(run)
-        if out is not None and line != shown:
-            print(line, file=out, flush=True)
-            shown = line
-        if run.get("status") in FINISHED:
-            return run
-        if clock() >= deadline:
-            raise CommandError(f"run {run.get('run_id')} is still {run.get('status')} after "
-                               f"{timeout:.0f} s; follow it with `clubflow reports status "
-                               f"{run.get('run_id')}`")
-        sleep(interval)
+    return progress.follow(
+        fetch, line=run_line, over=lambda run: run.get("status") in FINISHED, timeout=timeout, out=out,
+        interval=interval, sleep=sleep, clock=clock,
+        still_going=lambda run: (f"run {run.get('run_id')} is still {run.get('status')} after "
+                                 f"{timeout:.0f} s; follow it with `clubflow reports status "
+                                 f"{run.get('run_id')}`"))
 
 
 def run_line(run: dict[str, Any]) -> str:
