@@ -57,8 +57,8 @@ MAILS = {
     "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST, checkin=True),
     "registration_cancelled": Mail("Registration cancelled", invite=ics.CANCEL),
     "registration_reminder": Mail("See you soon"),
-    "place_offered": Mail("A place has come up: will you take it?", link=OFFER),
-    "address_confirm": Mail("Confirm your email address to keep your registration", link=ADDRESS),
+    "place_offered": Mail("A place has come up for you", link=OFFER),
+    "address_confirm": Mail("Confirm your email address", link=ADDRESS),
     "event_moved": Mail("Changed", invite=ics.REQUEST, checkin=True),
     "event_cancelled": Mail("Cancelled", invite=ics.CANCEL, invite_everyone=True),
 }
