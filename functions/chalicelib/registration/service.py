@@ -188,7 +188,7 @@ def offer_expiry(event: dict[str, Any]) -> str:
 def _hand_on(event_id: str, now: str) -> store.Operation:
     """A place changes hands (or a waiting spot is given up): one fewer waiting, one cancelled."""
     return counts_op(event_id, {"waitlisted": -1, "cancelled": +1}, NOT_STARTED,
-                   names=NOT_STARTED_NAMES, vals={":now": now})
+                     names=NOT_STARTED_NAMES, vals={":now": now})
 
 
 def _arrival(moment: datetime, registration_id: str) -> str:
@@ -466,8 +466,8 @@ def give_up(record: dict[str, Any], now: str, *, expected: str = CONFIRMED,
     # The stored `confirmed` counts places taken, offered ones included (events.service.counts).
     leaver = {"confirmed": -1, "cancelled": +1, "offered": -1 if expected == OFFERED else 0}
     taker = {"confirmed": +1, "waitlisted": -1, "offered": +1 if offer else 0}
-    hand_on = counts_op(event_id, {name: leaver.get(name, 0) + taker.get(name, 0) for name in {*leaver, *taker}},
-                        NOT_STARTED, names=NOT_STARTED_NAMES, vals={":now": now})
+    moves = {name: leaver.get(name, 0) + taker.get(name, 0) for name in dict.fromkeys([*leaver, *taker])}
+    hand_on = counts_op(event_id, moves, NOT_STARTED, names=NOT_STARTED_NAMES, vals={":now": now})
     # Only free the place outright when the counter says nobody waits, so someone the index
     # does not show yet is never left waiting beside an empty seat.
     free = counts_op(event_id, leaver, f"{NOT_STARTED} AND #waitlisted = :zero",
