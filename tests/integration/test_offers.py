@@ -216,3 +216,21 @@ def test_counts_csv_and_listing_show_the_offer(client: Any, organiser_key: str, 
     rows = {row["Email"]: row for row in csv.DictReader(io.StringIO(csv_text))}
     assert rows["ada@example.com"]["Status"] == "offered"
     assert rows["ada@example.com"]["Place offered until (UTC)"] == ada["offer_expires_at"]
+
+
+def test_an_offer_to_an_address_that_bounced_is_not_emailed_and_passes_on(
+        client: Any, organiser_key: str, pump: Any, outbox: Any) -> None:
+    from chalicelib.reports.suppression import suppress
+
+    # Given Ada first in line, whose address has since bounced
+    event_id = _full_with_two_waiting(client, organiser_key, pump, **starting_in(timedelta(hours=10)))
+    suppress("ada@example.com", "bounced")
+
+    # When the place is freed inside the window
+    _cancel(client, outbox, pump, "first@example.com")
+
+    # Then no email goes to the bounced address, and the offer passes on to Bob at once
+    assert not mail_to(outbox, "ada@example.com", OFFER_SUBJECT)
+    assert statuses(client, organiser_key, event_id) == {
+        "first@example.com": "cancelled", "ada@example.com": "cancelled", "bob@example.com": "offered"}
+    assert mail_to(outbox, "bob@example.com", OFFER_SUBJECT)

@@ -10,6 +10,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from chalicelib.core import clock, keys, mail, store, tokens
+from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.registration import checkins, holds, offers
@@ -44,9 +45,13 @@ class Mail:
     # The link the email is for besides the manage link: OFFER (accept or decline a place) or
     # ADDRESS (confirm the address a hold waits for).
     link: str | None = None
+    # Sent without the person acting just now (an offer) or to an address not yet known to
+    # work: never to one that bounced or complained.
+    guarded: bool = False
 
 
 OFFER = "offer"
+UNDELIVERABLE = frozenset({"bounced", "complained"})
 ADDRESS = "address"
 
 
@@ -57,8 +62,8 @@ MAILS = {
     "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST, checkin=True),
     "registration_cancelled": Mail("Registration cancelled", invite=ics.CANCEL),
     "registration_reminder": Mail("See you soon"),
-    "place_offered": Mail("A place has come up for you", link=OFFER),
-    "address_confirm": Mail("Confirm your email address", link=ADDRESS),
+    "place_offered": Mail("A place has come up for you", link=OFFER, guarded=True),
+    "address_confirm": Mail("Confirm your email address", link=ADDRESS, guarded=True),
     "event_moved": Mail("Changed", invite=ics.REQUEST, checkin=True),
     "event_cancelled": Mail("Cancelled", invite=ics.CANCEL, invite_everyone=True),
 }
@@ -69,6 +74,9 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     """Send the registration email `template` (a key of MAILS) to `record`'s person; return the
     SES message id. `detail` is the domain event that asked for it."""
     spec = MAILS[template]
+    if spec.guarded and undeliverable(record["email"]):
+        logger.info("address suppressed; mail not sent", extra={"mail": template})
+        return ""
     link = manage_link(event, record)
     status = record.get("status")
     attachments = _attachments(spec, event, record, detail, link)
@@ -90,6 +98,13 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     ))
     _saw_sequence(record, int(event.get("sequence", 0)))
     return sent
+
+
+def undeliverable(email: str) -> bool:
+    """Whether the address bounced or complained (mail to it would not be read)."""
+    from chalicelib.reports.suppression import suppressed_because
+
+    return suppressed_because(email) in UNDELIVERABLE
 
 
 def _links(spec: Mail, event: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:

@@ -137,12 +137,19 @@ def _decline(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def plan_lapse(_: str, offered: PlaceOffered) -> None:
-    """Set the schedule that lapses the offer when it expires."""
+    """Set the schedule that lapses the offer when it expires. An offer to an address that
+    bounced or complained is never emailed, so it passes on now rather than hold the place."""
+    from chalicelib.registration import emails
+
+    due = OfferExpiryDue(event_id=offered["event_id"], registration_id=offered["registration_id"],
+                         email=offered["email"], expires_at=offered["expires_at"])
+    if emails.undeliverable(offered["email"]):
+        logger.info("offer to an undeliverable address passed on", extra={"event_id": offered["event_id"]})
+        lapse("OfferExpiryDue", due)
+        return
     schedules.schedule_domain_event(
         keys.offer_schedule(offered["registration_id"]), clock.parse(offered["expires_at"]), "OfferExpiryDue",
-        dict(OfferExpiryDue(event_id=offered["event_id"], registration_id=offered["registration_id"],
-                            email=offered["email"], expires_at=offered["expires_at"])),
-        description=f"Pass an unanswered offer of a place at {offered['event_id']} on to the next person")
+        dict(due), description=f"Pass an unanswered offer of a place at {offered['event_id']} on to the next person")
 
 
 def lapse(_: str, due: OfferExpiryDue) -> None:
