@@ -156,3 +156,11 @@ def test_a_link_once_its_hold_is_released_is_404(
     assert client.http.get(path).status_code == 404
     assert client.http.post(path, headers=JSON, body="{}").status_code == 404
     assert counts(client, organiser_key, event_id)["confirmed"] == 0
+
+
+def test_the_event_page_says_the_address_will_be_confirmed(client: Any, organiser_key: str) -> None:
+    asking = create_event(client, organiser_key, confirm_address=True)
+    plain = create_event(client, organiser_key)
+
+    assert "kept for 30 minutes" in client.http.get(f"/events/{asking}").body.decode()
+    assert "kept for 30 minutes" not in client.http.get(f"/events/{plain}").body.decode()
