@@ -164,3 +164,21 @@ def test_the_event_page_says_the_address_will_be_confirmed(client: Any, organise
 
     assert "kept for 30 minutes" in client.http.get(f"/events/{asking}").body.decode()
     assert "kept for 30 minutes" not in client.http.get(f"/events/{plain}").body.decode()
+
+
+def test_a_hold_whose_request_is_delivered_after_its_time_is_released_at_once(
+        client: Any, organiser_key: str, pump: Any, outbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given holds whose requests reach the worker only after their 30 minutes (a late delivery)
+    event_id = create_event(client, organiser_key, capacity=1, confirm_address=True)
+    register(client, event_id, "slow@example.com")
+    register(client, event_id, "ada@example.com")
+    clock_mover(monkeypatch)(timedelta(minutes=31))
+
+    # When the worker gets it (no schedule is due yet)
+    pump.drain()
+
+    # Then both holds (Ada waits unconfirmed too) are released there and then: the place is free
+    assert statuses(client, organiser_key, event_id) == {
+        "slow@example.com": "cancelled", "ada@example.com": "cancelled"}
+    assert counts(client, organiser_key, event_id) == {
+        "confirmed": 0, "waitlisted": 0, "cancelled": 2, "attended": 0, "offered": 0}

@@ -234,3 +234,20 @@ def test_an_offer_to_an_address_that_bounced_is_not_emailed_and_passes_on(
     assert statuses(client, organiser_key, event_id) == {
         "first@example.com": "cancelled", "ada@example.com": "cancelled", "bob@example.com": "offered"}
     assert mail_to(outbox, "bob@example.com", OFFER_SUBJECT)
+
+
+def test_more_places_near_the_start_are_offered_too(client: Any, organiser_key: str, pump: Any, outbox: Any) -> None:
+    from tests.integration.registration_steps import change_event
+
+    # Given a full event ten hours ahead with two people waiting
+    event_id = _full_with_two_waiting(client, organiser_key, pump, **starting_in(timedelta(hours=10)))
+
+    # When the organiser adds a place
+    change_event(client, organiser_key, event_id, capacity=2)
+    pump.drain()
+
+    # Then it is offered to the first waiting person, and held
+    assert statuses(client, organiser_key, event_id)["ada@example.com"] == "offered"
+    assert mail_to(outbox, "ada@example.com", OFFER_SUBJECT)
+    assert counts(client, organiser_key, event_id) == {
+        "confirmed": 1, "waitlisted": 1, "cancelled": 0, "attended": 0, "offered": 1}

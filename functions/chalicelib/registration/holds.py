@@ -102,12 +102,16 @@ def _outcome(record: dict[str, Any]) -> list[store.Operation]:
 
 
 def plan_release(_: str, requested: AddressConfirmationRequested) -> None:
-    """Set the schedule that releases the hold if its address is not confirmed in time."""
+    """Set the schedule that releases the hold if its address is not confirmed in time (at
+    once when that time has passed already: a late delivery, and Scheduler takes no past times)."""
+    due = HoldExpiryDue(event_id=requested["event_id"], registration_id=requested["registration_id"],
+                        email=requested["email"], expires_at=requested["expires_at"])
+    if clock.parse(requested["expires_at"]) <= clock.now():
+        release("HoldExpiryDue", due)
+        return
     schedules.schedule_domain_event(
         keys.hold_schedule(requested["registration_id"]), clock.parse(requested["expires_at"]), "HoldExpiryDue",
-        dict(HoldExpiryDue(event_id=requested["event_id"], registration_id=requested["registration_id"],
-                           email=requested["email"], expires_at=requested["expires_at"])),
-        description=f"Release an unconfirmed hold on a place at {requested['event_id']}")
+        dict(due), description=f"Release an unconfirmed hold on a place at {requested['event_id']}")
 
 
 def release(_: str, due: HoldExpiryDue) -> None:

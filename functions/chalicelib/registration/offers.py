@@ -138,13 +138,14 @@ def _decline(record: dict[str, Any]) -> dict[str, Any]:
 
 def plan_lapse(_: str, offered: PlaceOffered) -> None:
     """Set the schedule that lapses the offer when it expires. An offer to an address that
-    bounced or complained is never emailed, so it passes on now rather than hold the place."""
+    bounced or complained is never emailed, so it passes on now rather than hold the place; so
+    does one whose time has passed already (a late delivery: Scheduler takes no past times)."""
     from chalicelib.registration import emails
 
     due = OfferExpiryDue(event_id=offered["event_id"], registration_id=offered["registration_id"],
                          email=offered["email"], expires_at=offered["expires_at"])
-    if emails.undeliverable(offered["email"]):
-        logger.info("offer to an undeliverable address passed on", extra={"event_id": offered["event_id"]})
+    if emails.undeliverable(offered["email"]) or clock.parse(offered["expires_at"]) <= clock.now():
+        logger.info("offer passed on without waiting", extra={"event_id": offered["event_id"]})
         lapse("OfferExpiryDue", due)
         return
     schedules.schedule_domain_event(
