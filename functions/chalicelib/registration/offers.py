@@ -38,8 +38,8 @@ class OfferLapsed(Conflict):
     """The offer is no longer open: it lapsed, was declined, or the event has begun."""
 
     def __init__(self, event: dict[str, Any]) -> None:
-        super().__init__({"answer": "This offer has lapsed, so the place has gone to the next person waiting."},
-                         page={"event": event})
+        super().__init__({"answer": "This offer has lapsed: the time to answer has passed (or it was already "
+                                    "answered), and the place is no longer kept for you."}, page={"event": event})
 
 
 @dataclass(frozen=True)
