@@ -30,6 +30,7 @@ from chalicelib.polls import worker as polls_worker
 from chalicelib.privacy import public as privacy_public
 from chalicelib.privacy import worker as privacy_worker
 from chalicelib.registration import admin as registration_admin
+from chalicelib.registration import answers as registration_answers
 from chalicelib.registration import public as registration_public
 from chalicelib.registration import worker as registration_worker
 from chalicelib.reports import admin as reports_admin
@@ -56,6 +57,7 @@ app.register_blueprint(events_public.blueprint)
 app.register_blueprint(events_admin.blueprint)
 app.register_blueprint(registration_public.blueprint)
 app.register_blueprint(registration_admin.blueprint)
+app.register_blueprint(registration_answers.blueprint)
 app.register_blueprint(registration_worker.blueprint)
 app.register_blueprint(slides_public.blueprint)
 app.register_blueprint(slides_admin.blueprint)

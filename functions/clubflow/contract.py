@@ -48,8 +48,9 @@ NULLABLE_INT: Schema = {"type": ["integer", "null"]}
 
 ERRORS = obj({"errors": {"type": "object", "additionalProperties": {"type": "string"}}}, ("errors",))
 RECEIVED = obj({"status": one_of("received")}, ("status",))
+# `offered`: places held for a waiting person who has been offered one near the start.
 COUNTS = obj({name: {"type": "integer", "minimum": 0}
-              for name in ("confirmed", "waitlisted", "cancelled", "attended")},
+              for name in ("confirmed", "waitlisted", "cancelled", "attended", "offered")},
              ("confirmed", "waitlisted", "cancelled", "attended"))
 # The report's parts from the event's data (chalicelib.reports.event_parts.PARTS).
 REPORT_PARTS = ("thanks", "speakers", "organisations", "slides", "vote", "call_for_hosts", "previous_hosts")
@@ -61,6 +62,7 @@ EVENT = obj({
     "description": {"type": "string"}, "registration_closes_at": NULLABLE_TEXT,
     "slide_policy": {"type": "string"}, "speakers": list_of(SPEAKER), "counts": COUNTS,
     "cancelled_at": {"type": "string"}, "cancel_message": {"type": "string"}, "sequence": {"type": "integer"},
+    "confirm_address": FLAG, "offer_window_hours": {"type": "integer"},
 }, ("event_id", "title", "starts_at", "ends_at", "timezone", "counts"))
 POLL = obj({
     "poll_id": {"type": "string"}, "event_id": {"type": "string"}, "question": {"type": "string"},
@@ -200,7 +202,15 @@ EVENT_FIELDS: dict[str, Schema] = {
     "description": text(5000), "registration_closes_at": MOMENT,
     "slide_policy": one_of("registered", "consented", "public"),
     "speakers": list_of(SPEAKER, maxItems=30),
+    # A new registration holds its place as pending until its emailed link is opened.
+    "confirm_address": FLAG,
+    # Inside this many hours before the start a freed place is offered, not given (default 48).
+    "offer_window_hours": {"type": "integer", "minimum": 0, "maximum": 336},
 }
+_OFFER = obj({"state": one_of("open", "accepted", "declined", "lapsed"), "already": FLAG,
+               "offer_expires_at": {"type": "string"}, "event": EVENT}, ("state", "event"))
+_HOLD = obj({"status": one_of("pending", "confirmed"), "already": FLAG, "registration": ANY_OBJECT,
+             "event": EVENT}, ("status", "event"))
 EVENT_REQUIRED = ("title", "starts_at", "ends_at", "timezone", "venue", "host", "capacity")
 MONTHS = one_of("January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December")
@@ -286,6 +296,21 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("get", "/r/{token}/invite.ics"): Operation(
         "my calendar invite again (a confirmed place)",
         {200: Reply("the .ics file", {"text/calendar": None}), 404: NOT_FOUND}),
+    ("get", "/o/{token}"): Operation(
+        "a place offered near the start: the page to accept or decline it (opening it answers nothing)",
+        {200: page("the offer, open or as it was answered (accepted, declined, lapsed)", _OFFER), 404: NOT_FOUND},
+        query={"answer": one_of("accept", "decline")}),
+    ("post", "/o/{token}"): public_post(
+        "answer an offered place: accept takes it, decline passes it to the next person waiting",
+        {200: page("answered (already: the same answer was given before)", _OFFER),
+         409: page("the offer has lapsed (or was answered the other way, or the event has begun)", ERRORS)},
+        obj({"answer": one_of("accept", "decline")}, ("answer",), closed=True)),
+    ("get", "/a/{token}"): Operation(
+        "a registration's link to confirm its address (events that ask for it): a page with a Confirm button",
+        {200: page("the confirm page", _HOLD), 404: NOT_FOUND}),
+    ("post", "/a/{token}"): public_post(
+        "the page's Confirm button: the held place (or waiting spot) becomes the person's, once",
+        {200: page("confirmed (already: it was before)", _HOLD)}, obj({}), required=False),
     ("get", "/k/{token}"): Operation(
         "a check-in code (what the confirmation's QR code opens): shown for the door; changes nothing",
         {200: page("the code"), 404: NOT_FOUND}),

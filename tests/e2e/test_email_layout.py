@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import pytest
 
 from tests.e2e.conftest import AxeChecks
 from tests.integration.console_steps import ask_for_link
+from tests.integration.hold_steps import starting_in
 from tests.integration.nominations_steps import decide, nominate
 from tests.integration.polls_steps import invite, seed_polls
 from tests.integration.registration_steps import FORM, JSON, create_event, manage_path, register
@@ -95,6 +96,17 @@ def every_kind_of_email(client: Any, key: str, pump: Any, outbox: Any) -> dict[s
         client.http.post(f"/admin/events/{event_id}/messages", headers={"Authorization": f"Bearer {key}", **JSON},
                          body=json.dumps({"audience": "all", "subject": "Parking",
                                           "markdown": f"See https://club.example.com/{LONG.lower()}?from=email"}))
+        pump.drain()
+        # Near the start a freed place is offered; an event may hold places until the address is confirmed
+        near = create_event(client, key, capacity=1, title=f"Soon {LONG}", venue=LONG, host=LONG,
+                            **starting_in(timedelta(hours=10)))
+        register(client, near, "hal@example.com")
+        register(client, near, "ivy@example.com", organisation=LONG)
+        pump.drain()
+        client.http.post(f"{manage_path(outbox.messages_to('hal@example.com')[0])}/cancel", headers=FORM, body="")
+        held = create_event(client, key, capacity=1, title=f"Held {LONG}", venue=LONG, host=LONG,
+                            confirm_address=True)
+        register(client, held, "jo@example.com", organisation=LONG)
         pump.drain()
         # Last, the event is cancelled
         client.http.post(f"/admin/events/{event_id}/cancel", headers={"Authorization": f"Bearer {key}", **JSON},

@@ -93,4 +93,4 @@ def test_fifty_clients_register_two_hundred_people_on_a_full_table(loaded_stack:
     assert drained.status_code == 200, drained.text
     # And exactly 50 hold places
     counts = loaded_stack.admin("GET", f"/admin/events/{event_id}").json()["counts"]
-    assert counts == {"confirmed": PLACES, "waitlisted": PEOPLE - PLACES, "cancelled": 0, "attended": 0}
+    assert counts == {"confirmed": PLACES, "waitlisted": PEOPLE - PLACES, "cancelled": 0, "attended": 0, "offered": 0}

@@ -63,7 +63,7 @@ def test_two_hundred_at_once_for_fifty_places(local_stack: LocalStack) -> None:
     statuses = Counter(r["status"] for r in records)
     assert statuses == {"confirmed": 50, "waitlisted": 150}
     assert sorted(r["position"] for r in records if r["status"] == "waitlisted") == list(range(1, 151))
-    assert listed["counts"] == {"confirmed": 50, "waitlisted": 150, "cancelled": 0, "attended": 0}
+    assert listed["counts"] == {"confirmed": 50, "waitlisted": 150, "cancelled": 0, "attended": 0, "offered": 0}
 
     # And each person has exactly one email saying which
     mine = [m for m in local_stack.outbox() if m["to"][0] in set(people)]

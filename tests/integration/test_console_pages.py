@@ -41,6 +41,28 @@ def test_an_event_created_in_the_console_is_the_api_s_event(client: Any, organis
     assert "Event 49" in console.get("/console/events").body.decode()
 
 
+def test_held_places_are_set_from_the_event_form_and_kept_or_changed_on_edit(client: Any, organiser_key: str) -> None:
+    console = session(client)
+    admin = {"Authorization": f"Bearer {organiser_key}", "Accept": "application/json"}
+    # Left empty, the window is the default; the box ticked asks for real addresses
+    event_id = _event_id(console.post("/console/events", {**NEW, "offer_window_hours": "",
+                                                          "confirm_address": "on"}))
+    shown = client.http.get(f"/admin/events/{event_id}", headers=admin).json_body
+    assert shown["confirm_address"] is True and shown["offer_window_hours"] == 48
+    edit = console.get(f"/console/events/{event_id}/edit").body.decode()
+    assert 'name="confirm_address" value="on" checked' in edit
+
+    # An edit with the box unticked and a narrower window changes both
+    assert console.post(f"/console/events/{event_id}/edit", {**NEW, "offer_window_hours": "12"}).status_code == 303
+    shown = client.http.get(f"/admin/events/{event_id}", headers=admin).json_body
+    assert shown["confirm_address"] is False and shown["offer_window_hours"] == 12
+
+    # A window out of range is named and nothing changes
+    refused = console.post(f"/console/events/{event_id}/edit", {**NEW, "offer_window_hours": "-1"})
+    assert refused.status_code == 400 and b"offer_window_hours" in refused.body
+    assert client.http.get(f"/admin/events/{event_id}", headers=admin).json_body["offer_window_hours"] == 12
+
+
 def test_a_bad_event_form_comes_back_with_each_field_named(client: Any, organiser_key: str,
                                                           aws_calls: Any) -> None:
     console = session(client)

@@ -66,7 +66,8 @@ def test_patch_changes_fields_and_refuses_capacity_below_confirmed(client: Any, 
     assert response.status_code == 200
     assert response.json_body["venue"] == "Room 2"
     assert response.json_body["capacity"] == 60
-    assert response.json_body["counts"] == {"confirmed": 0, "waitlisted": 0, "cancelled": 0, "attended": 0}
+    assert response.json_body["counts"] == {
+        "confirmed": 0, "waitlisted": 0, "cancelled": 0, "attended": 0, "offered": 0}
 
 
 def test_unknown_event_is_404_everywhere(client: Any, organiser_key: str) -> None:

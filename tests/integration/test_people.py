@@ -176,7 +176,7 @@ def test_erasing_before_the_event_gives_the_place_to_the_next_waiting_person(
     # Then Bob has her place and is told; Ada gets no email and nothing of hers is left
     assert response.json_body["erased"] == 1
     assert counts(client, organiser_key, event_id) == {
-        "confirmed": 1, "waitlisted": 0, "cancelled": 1, "attended": 0}
+        "confirmed": 1, "waitlisted": 0, "cancelled": 1, "attended": 0, "offered": 0}
     assert len(outbox.messages_to(BOB)) == 1
     assert outbox.messages_to(ADA) == []
     assert not any(held(client, organiser_key, ADA).values())

@@ -31,7 +31,7 @@ def test_places_go_first_come_and_the_rest_wait_in_arrival_order(client: Any, or
 
     # Then the first two have places and the other three wait, in the order they came
     assert counts(client, organiser_key, event_id) == {
-        "confirmed": 2, "waitlisted": 3, "cancelled": 0, "attended": 0}
+        "confirmed": 2, "waitlisted": 3, "cancelled": 0, "attended": 0, "offered": 0}
     listed = {r["email"]: r for r in registrations(client, organiser_key, event_id)}
     assert [listed[e]["status"] for e in people] == ["confirmed"] * 2 + ["waitlisted"] * 3
     assert [listed[e]["position"] for e in people[2:]] == [1, 2, 3]
@@ -161,7 +161,7 @@ def test_registration_closed_is_a_409_said_plainly(client: Any, organiser_key: s
         assert page.status_code == 409
         assert b"Registration for this event has closed." in page.body
         assert counts(client, organiser_key, event_id) == {
-            "confirmed": 0, "waitlisted": 0, "cancelled": 0, "attended": 0}
+            "confirmed": 0, "waitlisted": 0, "cancelled": 0, "attended": 0, "offered": 0}
         assert registrations(client, organiser_key, event_id) == []
 
 

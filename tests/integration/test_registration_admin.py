@@ -36,7 +36,7 @@ def test_the_list_shows_every_registration_with_status_and_counts(client: Any, o
 
     # Then each person is there, in arrival order, with what they told us
     body = response.json_body
-    assert body["counts"] == {"confirmed": 1, "waitlisted": 1, "cancelled": 0, "attended": 0}
+    assert body["counts"] == {"confirmed": 1, "waitlisted": 1, "cancelled": 0, "attended": 0, "offered": 0}
     ada, bob = body["registrations"]
     assert (ada["email"], ada["status"], ada["job_title"], ada["consent_updates"]) == (
         "ada@example.com", "confirmed", "Head of Practice", True)

@@ -94,7 +94,7 @@ def test_cancelling_hands_the_place_to_the_first_person_waiting_in_one_step(
     assert _statuses(client, organiser_key, event_id) == {
         "ada@example.com": "cancelled", "bob@example.com": "confirmed", "cy@example.com": "waitlisted"}
     assert counts(client, organiser_key, event_id) == {
-        "confirmed": 1, "waitlisted": 1, "cancelled": 1, "attended": 0}
+        "confirmed": 1, "waitlisted": 1, "cancelled": 1, "attended": 0, "offered": 0}
     cy = [r for r in registrations(client, organiser_key, event_id) if r["email"] == "cy@example.com"]
     assert cy[0]["position"] == 1
 
@@ -132,7 +132,7 @@ def test_cancelling_twice_changes_nothing(client: Any, organiser_key: str, pump:
     assert again.status_code == 200
     assert again.json_body == {"status": "cancelled", "already": True}
     assert counts(client, organiser_key, event_id) == {
-        "confirmed": 1, "waitlisted": 0, "cancelled": 1, "attended": 0}
+        "confirmed": 1, "waitlisted": 0, "cancelled": 1, "attended": 0, "offered": 0}
     assert len(outbox.messages()) == sent
     assert b"already cancelled" in client.http.post(f"{path}/cancel", headers=FORM_POST, body="").body
 
@@ -144,7 +144,7 @@ def test_cancelling_with_nobody_waiting_frees_the_place(
     client.http.post(f"{_link(outbox, pump, 'ada@example.com')}/cancel", headers=FORM_POST, body="")
 
     assert counts(client, organiser_key, event_id) == {
-        "confirmed": 0, "waitlisted": 0, "cancelled": 1, "attended": 0}
+        "confirmed": 0, "waitlisted": 0, "cancelled": 1, "attended": 0, "offered": 0}
     # And the freed place goes to the next person who registers
     register(client, event_id, "bob@example.com")
     assert _statuses(client, organiser_key, event_id)["bob@example.com"] == "confirmed"
@@ -165,7 +165,7 @@ def test_a_waiting_person_can_leave_the_list(client: Any, organiser_key: str, pu
     assert listed["cy@example.com"]["position"] == 1
     assert listed["ada@example.com"]["status"] == "confirmed"
     assert counts(client, organiser_key, event_id) == {
-        "confirmed": 1, "waitlisted": 1, "cancelled": 1, "attended": 0}
+        "confirmed": 1, "waitlisted": 1, "cancelled": 1, "attended": 0, "offered": 0}
     pump.drain()
     (bye,) = [m for m in outbox.messages_to("bob@example.com") if "cancelled" in m["subject"]]
     assert bye["attachments"] == []  # he had no place in anyone's calendar
@@ -201,7 +201,7 @@ def test_more_capacity_promotes_waiting_people_in_order(
     assert [_statuses(client, organiser_key, event_id)[e] for e in people] == [
         "confirmed", "confirmed", "confirmed", "waitlisted"]
     assert counts(client, organiser_key, event_id) == {
-        "confirmed": 3, "waitlisted": 1, "cancelled": 0, "attended": 0}
+        "confirmed": 3, "waitlisted": 1, "cancelled": 0, "attended": 0, "offered": 0}
     for email in ("bob@example.com", "cy@example.com"):
         assert outbox.messages_to(email)[0]["subject"].startswith("A place has come up")
     assert not any("A place" in m["subject"] for m in outbox.messages_to("di@example.com"))

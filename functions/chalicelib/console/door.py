@@ -62,7 +62,8 @@ def arrivals(console: pages.Console, event_id: str) -> Response:
 
 
 def _counts(event: dict[str, Any]) -> dict[str, int]:
-    return {"attended": int(event.get("attended", 0)), "confirmed": int(event.get("confirmed", 0))}
+    shown = events.counts(event)  # a place held for an open offer is not yet someone at the door
+    return {"attended": shown["attended"], "confirmed": shown["confirmed"]}
 
 
 def _search(records: list[dict[str, Any]], search: str) -> list[dict[str, Any]]:

@@ -8,10 +8,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 FORM_FIELDS = ("title", "number", "starts_at", "ends_at", "timezone", "venue", "host", "capacity",
-               "description", "registration_closes_at", "slide_policy")
+               "description", "registration_closes_at", "slide_policy", "offer_window_hours", "confirm_address")
 # Left empty on the edit form, these keep their stored value (the API's changes take no blank).
-KEEP_WHEN_BLANK = ("number", "registration_closes_at")
-DEFAULTS = {"timezone": "Europe/London", "slide_policy": "registered", "capacity": "40"}
+KEEP_WHEN_BLANK = ("number", "registration_closes_at", "offer_window_hours")
+DEFAULTS = {"timezone": "Europe/London", "slide_policy": "registered", "capacity": "40", "offer_window_hours": "48"}
 ZONES = ("Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "America/New_York",
          "America/Chicago", "America/Los_Angeles", "Asia/Singapore", "Australia/Sydney", "UTC")
 
@@ -29,6 +29,7 @@ def values_of(event: dict[str, Any]) -> dict[str, str]:
     values = {name: "" if event.get(name) is None else str(event[name]) for name in FORM_FIELDS}
     for name in ("starts_at", "ends_at", "registration_closes_at"):
         values[name] = local_input(event.get(name), zone)
+    values["confirm_address"] = "on" if event.get("confirm_address") else ""
     return values
 
 
@@ -63,7 +64,8 @@ def new_event_data(form: dict[str, Any]) -> dict[str, Any]:
 
 def changes_data(form: dict[str, Any]) -> dict[str, Any]:
     """The edit form's fields as a PATCH body: blanks that keep their value left out, and
-    `notify` from the "Tell attendees" checkbox (unticked sends nothing, which must mean no)."""
+    `notify` and `confirm_address` from their checkboxes (unticked sends nothing, which must mean no)."""
     data = new_event_data(form)
     data["notify"] = "true" if form.get("notify") else "false"
+    data["confirm_address"] = "true" if form.get("confirm_address") else "false"
     return data

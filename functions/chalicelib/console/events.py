@@ -19,7 +19,7 @@ from chalicelib.registration import service as registrations
 
 blueprint = Blueprint(__name__)
 
-STATUSES = ("all", "confirmed", "waitlisted", "cancelled", "attended")
+STATUSES = ("all", "confirmed", "offered", "waitlisted", "cancelled", "attended")
 
 
 @pages.route(blueprint, "/console/events")

@@ -94,6 +94,40 @@ class WaitlistPromoted(TypedDict):
     promoted_at: str
 
 
+class PlaceOffered(TypedDict):
+    """A freed place near the start, held for a waiting person until `expires_at`."""
+
+    event_id: str
+    registration_id: str
+    email: str
+    offered_at: str
+    expires_at: str
+
+
+class OfferExpiryDue(TypedDict):
+    event_id: str
+    registration_id: str
+    email: str
+    expires_at: str  # names the offer: one answered (or passed on) since is left alone
+
+
+class AddressConfirmationRequested(TypedDict):
+    """A place (or spot) held pending until the emailed link is opened, or until `expires_at`."""
+
+    event_id: str
+    registration_id: str
+    email: str
+    requested_at: str
+    expires_at: str
+
+
+class HoldExpiryDue(TypedDict):
+    event_id: str
+    registration_id: str
+    email: str
+    expires_at: str
+
+
 class RemindersDue(TypedDict):
     event_id: str
     starts_at: str
@@ -208,6 +242,7 @@ class ReportRunFinished(TypedDict):
 DomainEvent = (
     EventScheduled | EventUpdated | RegistrationConfirmed | RegistrationWaitlisted | RegistrationRepeated
     | EventCancelled | EventNoticeDue | RegistrationCancelled | WaitlistPromoted | RemindersDue | ReminderDue
+    | PlaceOffered | OfferExpiryDue | AddressConfirmationRequested | HoldExpiryDue
     | PollInvitationsRequested | EventMessageRequested | EventMessageDue
     | PollInvitationDue | PollLinkRequested | SlidesRequested | NominationReceived | NominationDecided | TopicSuggested
     | VoteRequested | SubscriptionRequested | ReportRunRequested | ReportBatchDue | ReportRunFinished

@@ -60,6 +60,16 @@ def reminder_schedule(event_id: str) -> str:
     return f"reminders-{event_id}"[:64]
 
 
+def offer_schedule(registration_id: str) -> str:
+    """The Scheduler schedule that lapses an offered place (one per registration: offered once)."""
+    return f"offer-{registration_id}"[:64]
+
+
+def hold_schedule(registration_id: str) -> str:
+    """The Scheduler schedule that releases a hold whose address was never confirmed."""
+    return f"hold-{registration_id}"[:64]
+
+
 def person(email: str, sort: str) -> dict[str, str]:
     """GSI2 attributes that find everything held about one person (export, erase)."""
     return {"gsi2pk": f"PERSON#{email}", "gsi2sk": sort}

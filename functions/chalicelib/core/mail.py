@@ -46,6 +46,9 @@ KINDS: dict[str, Kind] = {
     "registration_cancelled": Kind(answerable=True),
     "registration_reminder": Kind(answerable=True),
     "waitlist_promoted": Kind(answerable=True),
+    "place_offered": Kind(answerable=True),
+    # Only a link to press: answers would go to an address not yet known to be real.
+    "address_confirm": Kind(),
     "event_moved": Kind(answerable=True),
     "event_cancelled": Kind(answerable=True),
     # Written by the organisers to an event's people: not automatic, and answered to them.

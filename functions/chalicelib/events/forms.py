@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.core.validation import Form
-from chalicelib.events.service import EVENT_FIELDS, SLIDE_POLICIES, EventInput
+from chalicelib.events.service import EVENT_FIELDS, OFFER_WINDOW_HOURS, SLIDE_POLICIES, EventInput
 
 MAX_CAPACITY = 10_000
+MAX_OFFER_WINDOW_HOURS = 24 * 14
 MAX_SPEAKERS = 30
 SPEAKER_FIELDS = {"name", "organisation", "role"}
 
@@ -64,6 +65,8 @@ def read_new_event(data: dict[str, Any]) -> tuple[EventInput | None, dict[str, s
     description = form.paragraphs("description", "a description", max_len=5000) or ""
     policy = form.choice("slide_policy", "a slide policy", SLIDE_POLICIES, default="registered")
     speakers = read_speakers(form, data)
+    confirm_address = form.boolean("confirm_address")
+    window = _offer_window(form, required=False)
     _check_order(form, times)
     if not form.ok:
         return None, form.errors
@@ -74,8 +77,14 @@ def read_new_event(data: dict[str, Any]) -> tuple[EventInput | None, dict[str, s
         title=title, number=number, starts_at=starts, ends_at=ends, timezone=zone,
         venue=venue, host=host, capacity=capacity, description=description,
         registration_closes_at=times["registration_closes_at"], slide_policy=policy,
-        speakers=tuple(speakers or ()),
+        speakers=tuple(speakers or ()), confirm_address=confirm_address,
+        offer_window_hours=OFFER_WINDOW_HOURS if window is None else window,
     ), {}
+
+
+def _offer_window(form: Form, *, required: bool) -> int | None:
+    return form.integer("offer_window_hours", "the hours before the start when freed places are offered",
+                        minimum=0, maximum=MAX_OFFER_WINDOW_HOURS, required=required)
 
 
 def read_changes(data: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -96,6 +105,8 @@ def read_changes(data: dict[str, Any], current: dict[str, Any]) -> tuple[dict[st
         "capacity": lambda: form.integer("capacity", "the capacity", minimum=1, maximum=MAX_CAPACITY),
         "description": lambda: form.paragraphs("description", "a description", max_len=5000) or "",
         "slide_policy": lambda: form.choice("slide_policy", "a slide policy", SLIDE_POLICIES),
+        "confirm_address": lambda: form.boolean("confirm_address"),
+        "offer_window_hours": lambda: _offer_window(form, required=True),
         "starts_at": lambda: form.moment("starts_at", "the start time", zone=zone),
         "ends_at": lambda: form.moment("ends_at", "the end time", zone=zone),
         "registration_closes_at": lambda: form.moment(

@@ -15,12 +15,15 @@ from chalicelib.events import changes as event_changes
 
 EVENT_FIELDS = {
     "title", "number", "starts_at", "ends_at", "timezone", "venue", "host", "capacity",
-    "description", "registration_closes_at", "slide_policy", "speakers",
+    "description", "registration_closes_at", "slide_policy", "speakers", "confirm_address",
+    "offer_window_hours",
 }
 # Shown with the event, never set by a change: a cancelled event says so, and the calendar
 # sequence its invites carry.
 SHOWN_FIELDS = ("cancelled_at", "cancel_message", "sequence")
-COUNTS = ("confirmed", "waitlisted", "cancelled", "attended")
+COUNTS = ("confirmed", "waitlisted", "cancelled", "attended", "offered")
+# A freed place is offered (not given) to the first waiting person this close to the start.
+OFFER_WINDOW_HOURS = 48
 SLIDE_POLICIES = ("registered", "consented", "public")
 
 
@@ -47,6 +50,9 @@ class EventInput:
     slide_policy: str = "registered"
     # The panel or speakers: {"name", "organisation"?, "role"?} each, in the order given.
     speakers: tuple[dict[str, str], ...] = ()
+    # A new registration holds its place only once its emailed link is opened.
+    confirm_address: bool = False
+    offer_window_hours: int = OFFER_WINDOW_HOURS
 
 
 def _slug(title: str) -> str:
@@ -59,8 +65,17 @@ def public_view(item: dict[str, Any]) -> dict[str, Any]:
     """The event as the API shows it: no key attributes."""
     view = {k: v for k, v in item.items()
             if k in EVENT_FIELDS or k in SHOWN_FIELDS or k in ("event_id", "created_at", "updated_at")}
-    view["counts"] = {name: int(item.get(name, 0)) for name in COUNTS}
+    view["counts"] = counts(item)
     return view
+
+
+def counts(item: dict[str, Any]) -> dict[str, int]:
+    """The event's counts as people read them. The stored `confirmed` counts every place taken,
+    those held for an open offer included (so one condition, confirmed < capacity, keeps the
+    capacity); shown, an offered place is an offer, not yet a confirmed person."""
+    shown = {name: int(item.get(name, 0)) for name in COUNTS}
+    shown["confirmed"] -= shown["offered"]
+    return shown
 
 
 def create_event(data: EventInput, organiser: str) -> dict[str, Any]:
@@ -83,6 +98,8 @@ def create_event(data: EventInput, organiser: str) -> dict[str, Any]:
         "description": data.description,
         "registration_closes_at": clock.iso(data.registration_closes_at) if data.registration_closes_at else None,
         "slide_policy": data.slide_policy,
+        "confirm_address": data.confirm_address,
+        "offer_window_hours": data.offer_window_hours,
         "created_at": now,
         "updated_at": now,
         "created_by": organiser,

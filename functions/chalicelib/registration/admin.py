@@ -6,7 +6,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.core import web
 from chalicelib.core.organiser_auth import organiser_auth, organiser_email
-from chalicelib.events.service import COUNTS
+from chalicelib.events import service as events
 from chalicelib.registration import attendance_runs, checkins, export, forms, messages, service
 
 blueprint = Blueprint(__name__)
@@ -31,7 +31,7 @@ def list_registrations(event_id: str) -> Response:
         )
     return web.json_response({
         "event_id": event_id,
-        "counts": {name: int(event.get(name, 0)) for name in COUNTS},
+        "counts": events.counts(event),
         "registrations": [export.view(record) for record in records],
     })
 

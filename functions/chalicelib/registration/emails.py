@@ -10,11 +10,12 @@ from email.utils import parseaddr
 from typing import Any
 
 from chalicelib.core import clock, keys, mail, store, tokens
+from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
-from chalicelib.registration import checkins
+from chalicelib.registration import checkins, holds, offers
 from chalicelib.registration import invite as ics
-from chalicelib.registration.service import CONFIRMED, MANAGE_PURPOSE, WAITLISTED, position
+from chalicelib.registration.service import CONFIRMED, HOLD_MINUTES, MANAGE_PURPOSE, WAITLISTED, position
 
 # Manage links keep working a while after the event (to look back at the registration).
 MANAGE_DAYS_AFTER = timedelta(days=14)
@@ -41,6 +42,17 @@ class Mail:
     invite_everyone: bool = False
     # A confirmed person's check-in QR code for the door.
     checkin: bool = False
+    # The link the email is for besides the manage link: OFFER (accept or decline a place) or
+    # ADDRESS (confirm the address a hold waits for).
+    link: str | None = None
+    # Sent without the person acting just now (an offer) or to an address not yet known to
+    # work: never to one that bounced or complained.
+    guarded: bool = False
+
+
+OFFER = "offer"
+UNDELIVERABLE = frozenset({"bounced", "complained"})
+ADDRESS = "address"
 
 
 MAILS = {
@@ -50,6 +62,8 @@ MAILS = {
     "waitlist_promoted": Mail("A place has come up, you're registered", invite=ics.REQUEST, checkin=True),
     "registration_cancelled": Mail("Registration cancelled", invite=ics.CANCEL),
     "registration_reminder": Mail("See you soon"),
+    "place_offered": Mail("A place has come up for you", link=OFFER, guarded=True),
+    "address_confirm": Mail("Confirm your email address", link=ADDRESS, guarded=True),
     "event_moved": Mail("Changed", invite=ics.REQUEST, checkin=True),
     "event_cancelled": Mail("Cancelled", invite=ics.CANCEL, invite_everyone=True),
 }
@@ -60,6 +74,9 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     """Send the registration email `template` (a key of MAILS) to `record`'s person; return the
     SES message id. `detail` is the domain event that asked for it."""
     spec = MAILS[template]
+    if spec.guarded and undeliverable(record["email"]):
+        logger.info("address suppressed; mail not sent", extra={"mail": template})
+        return ""
     link = manage_link(event, record)
     status = record.get("status")
     attachments = _attachments(spec, event, record, detail, link)
@@ -75,11 +92,29 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
                  "status": status, "previous_status": detail.get("previous_status"),
                  "promoted": bool(detail.get("promoted")), "before": detail.get("before") or {},
                  "checkin_url": checkin_url, "checkin_cid": checkins.QR_CONTENT_ID,
-                 "position": position(record) if status == WAITLISTED else None},
+                 "position": position(record) if status == WAITLISTED else None,
+                 **_links(spec, event, record)},
         attachments=attachments,
     ))
     _saw_sequence(record, int(event.get("sequence", 0)))
     return sent
+
+
+def undeliverable(email: str) -> bool:
+    """Whether the address bounced or complained (mail to it would not be read)."""
+    from chalicelib.reports.suppression import suppressed_because
+
+    return suppressed_because(email) in UNDELIVERABLE
+
+
+def _links(spec: Mail, event: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    if spec.link == OFFER:
+        url = offers.link(event, record)
+        return {"offer_url": url, "accept_url": f"{url}?answer={offers.ACCEPT}",
+                "decline_url": f"{url}?answer={offers.DECLINE}", "offer_expires_at": record.get("offer_expires_at")}
+    if spec.link == ADDRESS:
+        return {"confirm_url": holds.link(event, record), "hold_minutes": HOLD_MINUTES}
+    return {}
 
 
 def _saw_sequence(record: dict[str, Any], sequence: int) -> None:

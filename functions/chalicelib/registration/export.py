@@ -13,6 +13,7 @@ COLUMNS = (
     ("needs", "Access, dietary or quiet-room needs"),
     ("status", "Status"),
     ("position", "Waiting list position"),
+    ("offer_expires_at", "Place offered until (UTC)"),
     ("registered_at", "Registered at (UTC)"),
     ("consent_report", "Wants the summary report"),
     ("consent_updates", "Wants news of future events"),
@@ -26,7 +27,8 @@ def view(record: dict[str, Any]) -> dict[str, Any]:
     """One registration for the JSON listing: the person's fields, no keys."""
     shown = {name: record.get(name) for name, _ in COLUMNS}
     shown["position"] = record.get("position")
-    for name in ("confirmed_at", "promoted_at", "cancelled_at", "attended_at"):
+    for name in ("confirmed_at", "promoted_at", "cancelled_at", "attended_at", "offered_at", "accepted_at",
+                 "declined_at", "lapsed_at", "address_pending", "hold_expires_at", "released_at"):
         if record.get(name):
             shown[name] = record[name]
     return shown

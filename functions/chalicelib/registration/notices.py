@@ -22,7 +22,7 @@ MAILS = {MOVED: "event_moved", CANCELLED: "event_cancelled"}
 # news of an event the person registered for.
 UNDELIVERABLE = frozenset({"bounced", "complained"})
 FAN_OUT_CHUNK = 100
-_HOLDING = frozenset({service.CONFIRMED, service.WAITLISTED})
+_HOLDING = service.HOLDING  # confirmed, waiting, or offered a place near the start
 
 
 def announce_change(detail: EventUpdated) -> int:

@@ -1,5 +1,6 @@
 """Registration rules: exact capacity, a waiting list in arrival order, cancellation that
-promotes the first waiting person in the same step, and attendance.
+promotes the first waiting person in the same step (or, near the start, offers them the place),
+places held pending until the address is confirmed where the event asks for it, and attendance.
 
 Every change is one conditional DynamoDB transaction over the event's counters and the
 person's record, never a read followed by a write, so capacity holds under any concurrency.
@@ -13,7 +14,7 @@ import secrets
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -26,13 +27,21 @@ from chalicelib.registration.forms import Registrant
 CONFIRMED = "confirmed"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
+# Offered a freed place near the start: the place is held for them until they answer or it lapses.
+OFFERED = "offered"
+HOLDING = frozenset({CONFIRMED, WAITLISTED, OFFERED})
 MANAGE_PURPOSE = "manage"
+OFFER_HOURS = timedelta(hours=12)
+# How long a registration holds its place (or spot) unconfirmed where the event asks for the address.
+HOLD_MINUTES = 30
 # Conditions on the event item, and the attributes they name (their one value is :now).
 _OPEN = ("#starts_at > :now AND (attribute_not_exists(#registration_closes_at) OR #registration_closes_at > :now)"
          " AND attribute_not_exists(#cancelled_at)")
 _OPEN_NAMES = ("starts_at", "registration_closes_at", "cancelled_at")
-_NOT_STARTED = "attribute_exists(pk) AND #starts_at > :now"
-_NOT_STARTED_NAMES = ("starts_at",)
+NOT_STARTED = "attribute_exists(pk) AND #starts_at > :now"
+NOT_STARTED_NAMES = ("starts_at",)
+# Counters events stored before offers existed do not have.
+_NEWER_COUNTERS = frozenset({"offered"})
 
 
 class Outcome(StrEnum):
@@ -58,7 +67,7 @@ class EventStarted(Conflict):
         self.event = event
 
 
-class _RecordChanged(Exception):
+class RecordChanged(Exception):
     """The person's record changed between reading it and changing it: look again."""
 
 
@@ -67,6 +76,19 @@ class Cancellation:
     record: dict[str, Any]
     already: bool = False
     promoted: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Leaving:
+    """How a place or spot is given up: by the person, who is emailed that it is cancelled; or
+    by an offer not taken or a hold never confirmed, silently, `mark` saying which."""
+
+    announce: bool = True
+    mark: str | None = None  # a time attribute set besides cancelled_at (declined_at, lapsed_at, ...)
+    pending_only: bool = False  # only while the address is still unconfirmed
+
+
+BY_PERSON = Leaving()
 
 
 @dataclass(frozen=True)
@@ -94,24 +116,34 @@ def _put(record: dict[str, Any]) -> store.Operation:
                         names=store.names("status"), vals={":cancelled": CANCELLED})
 
 
-def _counts(event_id: str, moves: Mapping[str, int], condition: str, *,
-            names: Iterable[str] = (), vals: Mapping[str, Any] | None = None) -> store.Operation:
-    """Move the event's counters one up (+1) or down (-1) each, if `condition` holds; `names`
-    and `vals` are what the condition uses besides the counters."""
-    expression = "SET " + ", ".join(f"#{counter} = #{counter} {'+' if step > 0 else '-'} :one"
+def counts_op(event_id: str, moves: Mapping[str, int], condition: str, *,
+              names: Iterable[str] = (), vals: Mapping[str, Any] | None = None) -> store.Operation:
+    """Move the event's counters one up (+1) or down (-1) each (0: left alone), if `condition`
+    holds; `names` and `vals` are what the condition uses besides the counters."""
+    moves = {counter: step for counter, step in moves.items() if step}
+
+    def held(counter: str) -> str:
+        return f"if_not_exists(#{counter}, :zero)" if counter in _NEWER_COUNTERS else f"#{counter}"
+
+    expression = "SET " + ", ".join(f"#{counter} = {held(counter)} {'+' if step > 0 else '-'} :one"
                                     for counter, step in moves.items())
+    zero = {":zero": 0} if _NEWER_COUNTERS & moves.keys() else {}
     return store.update_op(keys.event(event_id), expression, condition,
-                           names=store.names(*dict.fromkeys([*moves, *names])), vals={":one": 1, **(vals or {})})
+                           names=store.names(*dict.fromkeys([*moves, *names])),
+                           vals={":one": 1, **zero, **(vals or {})})
 
 
-def _leave(record: dict[str, Any], expected: str, now: str) -> store.Operation:
-    """The person gives up their place or their spot on the waiting list."""
+def leave_op(record: dict[str, Any], expected: str, now: str, how: Leaving = BY_PERSON) -> store.Operation:
+    """The person gives up their place, their offer or their spot on the waiting list."""
+    mark = f", {how.mark} = :now" if how.mark else ""
+    pending = " AND address_pending = :yes" if how.pending_only else ""
     return store.update_op(
         keys.registration(record["event_id"], record["email"]),
-        f"SET #status = :cancelled, cancelled_at = :now REMOVE {', '.join(keys.waiting_attributes())}",
-        "#status = :expected AND registration_id = :rid",
+        f"SET #status = :cancelled, cancelled_at = :now{mark} REMOVE {', '.join(keys.waiting_attributes())}",
+        f"#status = :expected AND registration_id = :rid{pending}",
         names=store.names("status"),
-        vals={":cancelled": CANCELLED, ":now": now, ":expected": expected, ":rid": record["registration_id"]},
+        vals={":cancelled": CANCELLED, ":now": now, ":expected": expected, ":rid": record["registration_id"],
+              **({":yes": True} if how.pending_only else {})},
     )
 
 
@@ -128,10 +160,35 @@ def _promote(candidate: dict[str, Any], now: str) -> store.Operation:
     )
 
 
+def _offer(candidate: dict[str, Any], now: str, expires: str) -> store.Operation:
+    """A waiting person is offered a place, provided they are still waiting: it is held for them
+    until `expires`."""
+    return store.update_op(
+        keys.registration(candidate["event_id"], candidate["email"]),
+        f"SET #status = :offered, offered_at = :now, offer_expires_at = :expires "
+        f"REMOVE {', '.join(keys.waiting_attributes())}",
+        "#status = :waitlisted AND registration_id = :rid",
+        names=store.names("status"),
+        vals={":offered": OFFERED, ":waitlisted": WAITLISTED, ":now": now, ":expires": expires,
+              ":rid": candidate["registration_id"]},
+    )
+
+
+def offering(event: dict[str, Any]) -> bool:
+    """Whether a freed place is offered (not given) now: inside the event's window before the start."""
+    hours = int(event.get("offer_window_hours", events.OFFER_WINDOW_HOURS))
+    return clock.now() >= clock.parse(event["starts_at"]) - timedelta(hours=hours)
+
+
+def offer_expiry(event: dict[str, Any]) -> str:
+    """When an offer made now lapses: after OFFER_HOURS, or at the start if that comes first."""
+    return clock.iso(min(clock.now() + OFFER_HOURS, clock.parse(event["starts_at"])))
+
+
 def _hand_on(event_id: str, now: str) -> store.Operation:
     """A place changes hands (or a waiting spot is given up): one fewer waiting, one cancelled."""
-    return _counts(event_id, {"waitlisted": -1, "cancelled": +1}, _NOT_STARTED,
-                   names=_NOT_STARTED_NAMES, vals={":now": now})
+    return counts_op(event_id, {"waitlisted": -1, "cancelled": +1}, NOT_STARTED,
+                     names=NOT_STARTED_NAMES, vals={":now": now})
 
 
 def _arrival(moment: datetime, registration_id: str) -> str:
@@ -143,11 +200,15 @@ def _arrival(moment: datetime, registration_id: str) -> str:
 
 
 def register(event_id: str, person: Registrant, allowance: rate_limits.Allowance | None = None) -> Outcome:
-    """Take a place, or join the waiting list when full; a repeat changes nothing.
+    """Take a place, or join the waiting list when full; a repeat changes nothing. Where the
+    event asks for the address to be confirmed, the place (or spot) is held as pending and the
+    person is emailed a link to confirm it (see holds.py).
 
-    One transaction when a place is free or the person is already registered, two when they
-    join the waiting list; the client's `allowance` is counted in whichever succeeds. Raises
-    NotFound, RegistrationClosed, or TooManyRequests once the client is over its limit.
+    One transaction when a place is free and the address needs no confirming (or the person is
+    already registered); when the event refuses the first, what it held says which to try
+    instead (the waiting list, a pending hold), so it is two in the usual case. The client's
+    `allowance` is counted in whichever succeeds. Raises NotFound, RegistrationClosed, or
+    TooManyRequests once the client is over its limit.
     """
     moment = clock.now()
     now = clock.iso(moment)
@@ -167,40 +228,58 @@ def register(event_id: str, person: Registrant, allowance: rate_limits.Allowance
         "registered_at": now,
         "attended": False,
     }
-    take_place = _counts(event_id, {"confirmed": +1}, f"attribute_exists(pk) AND {_OPEN} AND #confirmed < #capacity",
-                         names=(*_OPEN_NAMES, "capacity"), vals={":now": now})
-    join_waiting = _counts(event_id, {"waitlisted": +1},
-                           f"attribute_exists(pk) AND {_OPEN} AND #confirmed >= #capacity",
-                           names=(*_OPEN_NAMES, "confirmed", "capacity"), vals={":now": now})
     arrival = _arrival(moment, registration_id)
-    waiting = {**record, **keys.waiting_listing(event_id, arrival), "status": WAITLISTED, "arrival": arrival}
-    confirmed = outbox.entry("RegistrationConfirmed", domain_events.RegistrationConfirmed(
-        event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now))
-    waitlisted = outbox.entry("RegistrationWaitlisted", domain_events.RegistrationWaitlisted(
-        event_id=event_id, registration_id=registration_id, email=person.email, registered_at=now,
-        arrival=arrival))
+    hold_expires = clock.iso(moment + timedelta(minutes=HOLD_MINUTES))
     counted = [allowance.operation] if allowance else []
+    pending, place = False, True  # the usual case first
     for _ in range(store.ATTEMPTS):
         try:
-            store.transact([take_place, _put({**record, "status": CONFIRMED, "confirmed_at": now}), confirmed,
+            store.transact([*_registering(record, now, arrival, hold_expires, pending=pending, place=place),
                             *counted])
         except store.ConditionFailed as refused:
             _raise_if_over_limit(refused, allowance, at=3)
             existing = _existing_registration(refused, event_at=0, record_at=1)
             if existing is not None:
                 return _repeated(existing, registration_id, now)
-        else:
-            return Outcome.CONFIRMED
-        try:
-            store.transact([_put(waiting), join_waiting, waitlisted, *counted])
-        except store.ConditionFailed as refused:
-            _raise_if_over_limit(refused, allowance, at=3)
-            existing = _existing_registration(refused, event_at=1, record_at=0)
-            if existing is not None:
-                return _repeated(existing, registration_id, now)
-            continue  # a place came free in between: try for it again
-        return Outcome.WAITLISTED
+            # Full, room again, or the event asks (or no longer asks) for the address: try what it held.
+            event = refused.old_item(0) or {}
+            pending = bool(event.get("confirm_address"))
+            place = int(event.get("confirmed", 0)) < int(event.get("capacity", 0))
+            continue
+        return Outcome.CONFIRMED if place else Outcome.WAITLISTED
     raise RuntimeError(f"registration for {event_id} kept colliding; the person may try again")
+
+
+def _registering(record: dict[str, Any], now: str, arrival: str, hold_expires: str, *,
+                 pending: bool, place: bool) -> list[store.Operation]:
+    """The event's counter, the registration and its outbox entry, for a place or a waiting
+    spot, held pending (the address to be confirmed) or not; each refused by an event that
+    does not match."""
+    event_id, registration_id, email = record["event_id"], record["registration_id"], record["email"]
+    asks = "#confirm_address = :yes" if pending else \
+        "(attribute_not_exists(#confirm_address) OR #confirm_address = :no)"
+    room = "#confirmed < #capacity" if place else "#confirmed >= #capacity"
+    counter = counts_op(event_id, {"confirmed" if place else "waitlisted": +1},
+                        f"attribute_exists(pk) AND {_OPEN} AND {room} AND {asks}",
+                        names=(*_OPEN_NAMES, "confirmed", "capacity", "confirm_address"),
+                        vals={":now": now, ":yes": True, ":no": False})
+    stored = {**record, "status": CONFIRMED if place else WAITLISTED}
+    if not place:
+        stored.update({**keys.waiting_listing(event_id, arrival), "arrival": arrival})
+    entry: store.Operation
+    if pending:
+        stored.update({"address_pending": True, "hold_expires_at": hold_expires})
+        entry = outbox.entry("AddressConfirmationRequested", domain_events.AddressConfirmationRequested(
+            event_id=event_id, registration_id=registration_id, email=email, requested_at=now,
+            expires_at=hold_expires))
+    elif place:
+        stored["confirmed_at"] = now
+        entry = outbox.entry("RegistrationConfirmed", domain_events.RegistrationConfirmed(
+            event_id=event_id, registration_id=registration_id, email=email, registered_at=now))
+    else:
+        entry = outbox.entry("RegistrationWaitlisted", domain_events.RegistrationWaitlisted(
+            event_id=event_id, registration_id=registration_id, email=email, registered_at=now, arrival=arrival))
+    return [counter, _put(stored), entry]
 
 
 def _raise_if_over_limit(refused: store.ConditionFailed, allowance: rate_limits.Allowance | None, *,
@@ -330,9 +409,9 @@ def cancel_by_link(raw_token: str) -> tuple[Managed, Cancellation] | None:
 
 
 def cancel(event_id: str, email: str) -> Cancellation | None:
-    """Give up a place (promoting the first waiting person in the same transaction) or a spot
-    on the waiting list. Cancelling again changes nothing. None if there is no registration;
-    raises EventStarted once the event has begun."""
+    """Give up a place or an offered one (handing it on to the first waiting person in the same
+    transaction) or a spot on the waiting list. Cancelling again changes nothing. None if there
+    is no registration; raises EventStarted once the event has begun."""
     for _ in range(store.ATTEMPTS):
         record = get_registration(event_id, email)
         if record is None:
@@ -342,11 +421,11 @@ def cancel(event_id: str, email: str) -> Cancellation | None:
         now = clock.iso(clock.now())
         try:
             if record.get("status") == WAITLISTED:
-                _leave_waiting_list(record, now)
+                leave_waiting_list(record, now)
                 promoted = None
             else:
-                promoted = _give_up_place(record, now)
-        except _RecordChanged:
+                promoted = give_up(record, now, expected=str(record.get("status")))
+        except RecordChanged:
             continue  # promoted or cancelled meanwhile: decide again on what it is now
         return Cancellation(record, promoted=promoted)
     raise RuntimeError(f"cancellation for {event_id} kept colliding; the person may try again")
@@ -361,61 +440,85 @@ def _raise_if_started(refused: store.ConditionFailed, event_at: int) -> None:
             raise EventStarted(event)
 
 
-def _leave_waiting_list(record: dict[str, Any], now: str) -> None:
+def leave_waiting_list(record: dict[str, Any], now: str, how: Leaving = BY_PERSON) -> None:
+    """Give up a spot on the waiting list. Raises RecordChanged or EventStarted."""
     event_id = record["event_id"]
+    told = [_cancelled(record, now)] if how.announce else []
     try:
-        store.transact([_leave(record, WAITLISTED, now), _hand_on(event_id, now), _cancelled(record, now)])
+        store.transact([leave_op(record, WAITLISTED, now, how), _hand_on(event_id, now), *told])
     except store.ConditionFailed as refused:
         _raise_if_started(refused, 1)
-        raise _RecordChanged() from None
+        raise RecordChanged() from None
 
 
-def _give_up_place(record: dict[str, Any], now: str) -> dict[str, Any] | None:
-    """Cancel a confirmed place; hand it to the first person still waiting, if any."""
+def give_up(record: dict[str, Any], now: str, *, expected: str = CONFIRMED,
+            how: Leaving = BY_PERSON) -> dict[str, Any] | None:
+    """Give up a place (`expected` CONFIRMED) or an offered one (OFFERED); hand it to the first
+    person still waiting, if any: promoted, or inside the offer window offered it (held for
+    them until they answer). Return whom it went to. Raises RecordChanged when the record is no
+    longer `expected`, EventStarted once the event has begun."""
     event_id = record["event_id"]
-    hand_on = _hand_on(event_id, now)
+    event = events.get_event(event_id)
+    if event is None:
+        raise NotFound("event")
+    offer = offering(event)
+    expires = offer_expiry(event)
+    # The stored `confirmed` counts places taken, offered ones included (events.service.counts).
+    leaver = {"confirmed": -1, "cancelled": +1, "offered": -1 if expected == OFFERED else 0}
+    taker = {"confirmed": +1, "waitlisted": -1, "offered": +1 if offer else 0}
+    moves = {name: leaver.get(name, 0) + taker.get(name, 0) for name in dict.fromkeys([*leaver, *taker])}
+    hand_on = counts_op(event_id, moves, NOT_STARTED, names=NOT_STARTED_NAMES, vals={":now": now})
     # Only free the place outright when the counter says nobody waits, so someone the index
     # does not show yet is never left waiting beside an empty seat.
-    free = _counts(event_id, {"confirmed": -1, "cancelled": +1}, f"{_NOT_STARTED} AND #waitlisted = :zero",
-                   names=(*_NOT_STARTED_NAMES, "waitlisted"), vals={":now": now, ":zero": 0})
-    cancelled = _cancelled(record, now)
+    free = counts_op(event_id, leaver, f"{NOT_STARTED} AND #waitlisted = :zero",
+                     names=(*NOT_STARTED_NAMES, "waitlisted"), vals={":now": now, ":zero": 0})
+    leave = leave_op(record, expected, now, how)
+
+    def told(promoted: bool) -> list[store.Operation]:
+        return [_cancelled(record, now, promoted=promoted)] if how.announce else []
+
     for attempt in range(store.ATTEMPTS):
         for candidate in waiting_list(event_id, limit=5):
             if candidate["email"] == record["email"]:
                 continue  # the index has not yet seen this person's own promotion
+            taking = ([_offer(candidate, now, expires), hand_on, *told(False), _offered(candidate, now, expires)]
+                      if offer else [_promote(candidate, now), hand_on, *told(True), promoted_entry(candidate, now)])
             try:
-                store.transact([_leave(record, CONFIRMED, now), _promote(candidate, now), hand_on,
-                                _cancelled(record, now, promoted=True), _promoted(candidate, now)])
+                store.transact([leave, *taking])
             except store.ConditionFailed as refused:
                 _raise_if_started(refused, 2)
                 if refused.refused(0):
-                    raise _RecordChanged() from None
+                    raise RecordChanged() from None
                 continue  # promoted or cancelled by someone else: the next in line
             return candidate
         try:
-            store.transact([_leave(record, CONFIRMED, now), free, cancelled])
+            store.transact([leave, free, *told(False)])
         except store.ConditionFailed as refused:
             if refused.refused(0):
-                raise _RecordChanged() from None
+                raise RecordChanged() from None
             _raise_if_started(refused, 1)
             time.sleep(0.05 * (attempt + 1))  # someone joined the list; the index shows them shortly
             continue
         return None
     # The index lags behind the counter for longer than expected: free the place now and fill
     # it from the list as it shows.
-    store.transact([_leave(record, CONFIRMED, now), _counts(
-        event_id, {"confirmed": -1, "cancelled": +1}, _NOT_STARTED, names=_NOT_STARTED_NAMES, vals={":now": now}),
-        cancelled])
+    store.transact([leave, counts_op(event_id, leaver, NOT_STARTED, names=NOT_STARTED_NAMES, vals={":now": now}),
+                    *told(False)])
     promote_waiting(event_id)  # announces whom it promotes
     return None
 
 
 def promote_waiting(event_id: str) -> list[dict[str, Any]]:
-    """Fill free places from the waiting list in arrival order (e.g. after capacity grew).
+    """Fill free places from the waiting list in arrival order (e.g. after capacity grew);
+    inside the offer window each is offered instead (held until answered).
 
     Each promotion is its own transaction conditioned on a free place and the person still
     waiting, so running this twice, or alongside a cancellation, never over-fills the event.
     """
+    event = events.get_event(event_id)
+    if event is None:
+        return []
+    offer = offering(event)
     promoted: list[dict[str, Any]] = []
     done: set[str] = set()
     while True:
@@ -425,11 +528,14 @@ def promote_waiting(event_id: str) -> list[dict[str, Any]]:
             if candidate["registration_id"] in done:
                 continue  # the index has not caught up with an earlier promotion
             now = clock.iso(clock.now())
-            take_place = _counts(event_id, {"confirmed": +1, "waitlisted": -1},
-                                 f"{_NOT_STARTED} AND #confirmed < #capacity",
-                                 names=(*_NOT_STARTED_NAMES, "capacity"), vals={":now": now})
+            take_place = counts_op(event_id, {"confirmed": +1, "waitlisted": -1, "offered": +1 if offer else 0},
+                                   f"{NOT_STARTED} AND #confirmed < #capacity",
+                                   names=(*NOT_STARTED_NAMES, "capacity"), vals={":now": now})
+            expires = offer_expiry(event)
+            taking = ([_offer(candidate, now, expires), take_place, _offered(candidate, now, expires)] if offer
+                      else [_promote(candidate, now), take_place, promoted_entry(candidate, now)])
             try:
-                store.transact([_promote(candidate, now), take_place, _promoted(candidate, now)])
+                store.transact(taking)
             except store.ConditionFailed as refused:
                 if refused.refused(1):
                     return promoted  # full, or the event has started
@@ -448,10 +554,16 @@ def _cancelled(record: dict[str, Any], now: str, *, promoted: bool = False) -> s
         previous_status=record.get("status", ""), cancelled_at=now, promoted=promoted))
 
 
-def _promoted(candidate: dict[str, Any], now: str) -> store.Operation:
+def promoted_entry(candidate: dict[str, Any], now: str) -> store.Operation:
     return outbox.entry("WaitlistPromoted", domain_events.WaitlistPromoted(
         event_id=candidate["event_id"], registration_id=candidate["registration_id"], email=candidate["email"],
         promoted_at=now))
+
+
+def _offered(candidate: dict[str, Any], now: str, expires: str) -> store.Operation:
+    return outbox.entry("PlaceOffered", domain_events.PlaceOffered(
+        event_id=candidate["event_id"], registration_id=candidate["registration_id"], email=candidate["email"],
+        offered_at=now, expires_at=expires))
 
 
 # -- attendance --------------------------------------------------------------------------------
@@ -475,7 +587,7 @@ def mark_attended(event_id: str, emails: Iterable[str], *, run_id: str | None = 
                                 "attribute_exists(pk) AND (attribute_not_exists(#attended) OR #attended = :no)",
                                 names=store.names("attended"),
                                 vals={":yes": True, ":no": False, ":now": now, **({":run": run_id} if run_id else {})}),
-                _counts(event_id, {"attended": +1}, "attribute_exists(pk)"),
+                counts_op(event_id, {"attended": +1}, "attribute_exists(pk)"),
             ])
         except store.ConditionFailed as refused:
             if refused.refused(0) and run_id and (refused.old_item(0) or {}).get("attendance_run") == run_id:
@@ -512,7 +624,7 @@ def erase_person(email: str) -> int:
     erased = 0
     for item in list(store.query(keys.person_pk(email), index=keys.GSI2,
                                  sk_prefix=keys.PERSON_REGISTRATIONS)):
-        if item.get("status") in (CONFIRMED, WAITLISTED):
+        if item.get("status") in HOLDING:
             _give_up_before_erasure(item)
         store.delete(keys.registration(item["event_id"], item["email"]))
         erased += 1

@@ -27,7 +27,7 @@ from chalicelib.core.domain_events import (
 )
 from chalicelib.core.observability import logger
 from chalicelib.events import service as events
-from chalicelib.registration import attendance_runs, emails, messages, notices, reminders, service
+from chalicelib.registration import attendance_runs, emails, holds, messages, notices, offers, reminders, service
 
 blueprint = Blueprint(__name__)
 
@@ -57,6 +57,9 @@ class Outcome:
     mail: str
     wanted: frozenset[str]
     key: Callable[[Detail], dict[str, Any]] = _by_registration
+    # While a hold waits for its address (holds.py): False, the mail waits too (the confirmed
+    # address gets the outcome then); True, it goes only then; None, either way.
+    pending: bool | None = False
 
 
 _PLACE = frozenset({service.CONFIRMED})
@@ -69,6 +72,8 @@ OUTCOMES = {
     "WaitlistPromoted": Outcome("waitlist_promoted", _PLACE),
     "RegistrationCancelled": Outcome("registration_cancelled", frozenset({service.CANCELLED})),
     "ReminderDue": Outcome("registration_reminder", _PLACE, key=_by_registration_and_start),
+    "PlaceOffered": Outcome("place_offered", frozenset({service.OFFERED}), pending=None),
+    "AddressConfirmationRequested": Outcome("address_confirm", service.HOLDING, pending=True),
 }
 
 
@@ -102,6 +107,11 @@ def follow_event_changes(event: SQSEvent) -> dict[str, Any]:
         "EventMessageRequested": on_message_requested,
         "RemindersDue": on_reminders_due,
         "AttendanceChunkDue": attendance_runs.mark_chunk,
+        # Held places: each offer and each pending hold lapses by its own schedule.
+        "PlaceOffered": offers.plan_lapse,
+        "OfferExpiryDue": offers.lapse,
+        "AddressConfirmationRequested": holds.plan_release,
+        "HoldExpiryDue": holds.release,
     })
 
 
@@ -119,7 +129,13 @@ def send_outcome(detail_type: str, detail: Detail) -> None:
             # Overtaken (e.g. promoted before the waiting-list mail went): the later mail says it.
             logger.info("registration changed; mail skipped", extra={"mail": outcome.mail})
             return ""
-        return emails.send(outcome.mail, event, record, detail)
+        mail = outcome.mail
+        if outcome.pending is not None and bool(record.get("address_pending")) != outcome.pending:
+            if not (record.get("address_pending") and detail_type == "RegistrationRepeated"):
+                logger.info("address confirmation decides this mail; skipped", extra={"mail": outcome.mail})
+                return ""
+            mail = "address_confirm"  # registering again while the hold waits: its link again
+        return emails.send(mail, event, record, detail)
 
     workers.once(outcome.mail, outcome.key(detail), deliver)
 

@@ -28,7 +28,7 @@ from clubflow.table import format_table
 
 # The fields an organiser sets on an event; each option (--starts-at) parses to its API name.
 EVENT_FIELDS = ("title", "number", "starts_at", "ends_at", "timezone", "venue", "host", "capacity",
-                "description", "registration_closes_at", "slide_policy")
+                "description", "registration_closes_at", "slide_policy", "confirm_address", "offer_window_hours")
 COUNTS = ("confirmed", "waitlisted", "cancelled", "attended")
 # How long `update` waits for promotions after more capacity (the worker makes them).
 PROMOTION_WAIT_SECONDS = 20.0
@@ -93,6 +93,10 @@ def _event_fields(parser: argparse.ArgumentParser, required: bool) -> None:
     parser.add_argument("--registration-closes-at", metavar="TIME")
     parser.add_argument("--slide-policy", choices=("registered", "consented", "public"),
                         help="who may get the slides")
+    parser.add_argument("--confirm-address", action=argparse.BooleanOptionalAction, default=None,
+                        help="hold a new registration's place only once its emailed link is opened (30 minutes)")
+    parser.add_argument("--offer-window-hours", type=int, metavar="HOURS",
+                        help="this close to the start a freed place is offered, not given (default 48)")
 
 
 def event_fields(args: argparse.Namespace) -> dict[str, Any]:
@@ -171,8 +175,13 @@ def describe_event(event: dict[str, Any], utc: bool = False) -> str:
     if event.get("slide_policy"):
         lines.append(f"  slides for:  {event['slide_policy']}")
     counts = event.get("counts", {})
-    lines.append("  " + ", ".join(f"{counts.get(name, 0)} {name}" for name in COUNTS))
+    lines.append("  " + ", ".join(f"{counts.get(name, 0)} {name}" for name in _shown_counts(counts)))
     return "\n".join(lines)
+
+
+def _shown_counts(counts: dict[str, Any]) -> tuple[str, ...]:
+    # Places offered near the start (held until answered) are named only while there are any.
+    return (*COUNTS, "offered") if counts.get("offered") else COUNTS
 
 
 def update_event(args: argparse.Namespace) -> int:
@@ -239,7 +248,7 @@ def list_registrations(args: argparse.Namespace) -> int:
         return 0
     print(registrations_table(answer["registrations"]))
     counts = answer.get("counts", {})
-    print(", ".join(f"{counts.get(name, 0)} {name}" for name in COUNTS) + ".", file=sys.stderr)
+    print(", ".join(f"{counts.get(name, 0)} {name}" for name in _shown_counts(counts)) + ".", file=sys.stderr)
     return 0
 
 
