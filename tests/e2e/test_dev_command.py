@@ -21,6 +21,11 @@ def test_without_a_key_one_is_printed_that_works_and_ctrl_c_stops_all(tmp_path: 
     assert stack.admin("GET", "/admin/events").status_code == 200
     assert stack.get("/_dev/outbox").json() == []
     assert stack.get("/events", headers={"Accept": "application/json"}).json() == []  # no --demo
+    # The banner says where organisers sign in, and as whom
+    console = re.search(r"Console +(\S+/console) +\(sign in as (\S+);", dev.log())
+    assert console is not None, dev.log()
+    assert console.group(2) == "organiser@example.com"
+    assert stack.get("/console").status_code == 200
 
     assert dev.interrupt() == 0
     assert "stopped" in dev.log()

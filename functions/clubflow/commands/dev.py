@@ -12,7 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from clubflow.cli import CommandError
-from clubflow.dev.stack import LocalStack, LocalStackError, Running
+from clubflow.dev.stack import LocalStack, LocalStackError, Running, dev_organiser_email
 
 DEFAULT_STATE = Path(".clubflow") / "dev"
 DEMO_MARKER = "demo.json"
@@ -99,6 +99,7 @@ def _print_banner(running: Running, demo_lines: list[str], state_file: Path) -> 
         f"API        {running.api_url}   (try {running.api_url}/health)",
         f"Events     {running.api_url}/events",
         f"Outbox     {running.api_url}/_dev/outbox.html",
+        f"Console    {running.api_url}/console   (sign in as {dev_organiser_email()}; the link arrives in the Outbox)",
         f"Organiser  Authorization: Bearer {running.organiser_key}",
         f"           ({key_note})",
         *demo_lines,
