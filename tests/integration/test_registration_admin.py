@@ -182,3 +182,15 @@ def test_the_command_line_needs_some_addresses(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         mark_attendance(argparse.Namespace(emails=[], csv=None, api=None, key=None, json=False,
                                            event_id="e"))
+
+
+def test_a_sign_in_sheet_given_as_an_address_is_pointed_to_csv(tmp_path: Path, aws_calls: Any) -> None:
+    from clubflow.cli import CommandError
+    from clubflow.commands.attendance import mark_attendance
+
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Email\nada@example.com\n")
+    with pytest.raises(CommandError, match=r"sheet.csv is a file, not an address: give it as --csv .*sheet.csv"):
+        mark_attendance(argparse.Namespace(emails=[str(sheet)], csv=None, api=None, key=None, json=False,
+                                           event_id="e"))
+    assert aws_calls.calls == []  # nothing asked of the API

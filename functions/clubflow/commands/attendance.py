@@ -76,6 +76,9 @@ def _cell(row: list[str], index: int) -> str:
 
 
 def mark_attendance(args: argparse.Namespace) -> int:
+    files = [given for given in args.emails if "@" not in given and Path(given).is_file()]
+    if files:  # a sign-in sheet given as an address: say how to give it rather than refuse it as one
+        raise CommandError(f"{files[0]} is a file, not an address: give it as --csv {files[0]}")
     emails = list(args.emails) + (emails_from_csv(args.csv) if args.csv else [])
     if not emails:
         raise CommandError("give the addresses of people who came, or --csv FILE with an Email column")
