@@ -59,6 +59,13 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
          detail: dict[str, Any]) -> str:
     """Send the registration email `template` (a key of MAILS) to `record`'s person; return the
     SES message id. `detail` is the domain event that asked for it."""
+    sent = mail.send(build(template, event, record, detail))
+    note_sent(event, record)
+    return sent
+
+
+def build(template: str, event: dict[str, Any], record: dict[str, Any], detail: dict[str, Any]) -> mail.Email:
+    """The registration email `template` (a key of MAILS) as `record`'s person gets it."""
     spec = MAILS[template]
     link = manage_link(event, record)
     status = record.get("status")
@@ -67,7 +74,7 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     if spec.checkin and status == CONFIRMED:
         checkin_url = checkins.checkin_link(event, record)
         attachments.append(checkins.qr_code(checkin_url))
-    sent = mail.send(mail.Email(
+    return mail.Email(
         to=record["email"],
         subject=f"{spec.subject}: {display_title(event)}",
         template=template,
@@ -77,9 +84,12 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
                  "checkin_url": checkin_url, "checkin_cid": checkins.QR_CONTENT_ID,
                  "position": position(record) if status == WAITLISTED else None},
         attachments=attachments,
-    ))
+    )
+
+
+def note_sent(event: dict[str, Any], record: dict[str, Any]) -> None:
+    """After a registration email went: the person has seen the event as it is now."""
     _saw_sequence(record, int(event.get("sequence", 0)))
-    return sent
 
 
 def _saw_sequence(record: dict[str, Any], sequence: int) -> None:
