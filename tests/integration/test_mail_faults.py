@@ -194,3 +194,98 @@ def test_registration_mail_goes_once_when_the_relay_dies_after_putting_events_on
     print(f"\nrelay-crash-after-put: {tally}")
     assert died
     assert tally == {"sent": PEOPLE, "duplicated": 0, "lost": 0}
+
+
+# --- report batches -------------------------------------------------------------------------------
+
+REPORT_PEOPLE = 12
+REPORT_BATCH = 5  # three batches: a fault in one batch must not touch the others
+
+
+def _report_audience(client: Any, organiser_key: str, pump: Any, outbox: Any, case: str,
+                     monkeypatch: pytest.MonkeyPatch) -> tuple[str, list[str]]:
+    from chalicelib.core import pacing
+    from chalicelib.reports import runs
+    from tests.integration.reports_steps import SECTIONS, registered, save_sections
+
+    monkeypatch.setattr(runs, "BATCH_SIZE", REPORT_BATCH)
+    # SES's throttling is backed off from at once: the pacer's own waits are not what is tested.
+    monkeypatch.setattr(pacing, "MAX_BACKOFF_SECONDS", 0.001)
+    event_id = create_event(client, organiser_key, capacity=REPORT_PEOPLE)
+    people = [f"report-{case}-{n}@example.com" for n in range(REPORT_PEOPLE)]
+    registered(client, event_id, pump, dict.fromkeys(people, True))
+    assert save_sections(client, organiser_key, event_id, SECTIONS).status_code == 200
+    outbox.clear()
+    return event_id, people
+
+
+def _report_done(client: Any, organiser_key: str, run_id: str, outbox: Any, people: list[str],
+                 case: str) -> dict[str, int]:
+    from tests.integration.reports_steps import run_status
+
+    tally = _tally(outbox, people)
+    print(f"\nreport batches, {case}: {tally}")
+    status = run_status(client, organiser_key, run_id)
+    assert (status["status"], status["sent"], status["failed"]) == ("done", REPORT_PEOPLE, 0), status
+    return tally
+
+
+@pytest.mark.parametrize(("case", "moment", "times", "error"), [
+    # The worker dies after claiming a batch, before a send: the claimed person still gets it.
+    ("crash-before-send", "before", 3, _crash),
+    # The worker dies after SES accepted a send, before recording it: SES's Send event records it.
+    ("crash-after-send", "after", 3, _crash),
+    # SES throttles past the pacer's tries: the batch is given back and retried.
+    ("ses-throttling", "before", 7, _throttled),
+])
+def test_report_batches_go_once_to_each_person_through_faults(
+        client: Any, organiser_key: str, pump: Any, outbox: Any, monkeypatch: pytest.MonkeyPatch,
+        case: str, moment: str, times: int, error: Callable[[], Exception]) -> None:
+    from tests.integration.reports_steps import start_run
+
+    event_id, people = _report_audience(client, organiser_key, pump, outbox, case, monkeypatch)
+    faults = Faults(moment, times=times, error=error)
+    run_id = start_run(client, organiser_key, event_id).json_body["run_id"]
+    pump.drain()
+    faults.stop()
+    pump.drain()
+    # Those whose send a crash interrupted before SES had it are sent only once it is certain
+    # that SES never accepted it, a few minutes on; nobody else waits
+    waiting = _tally(outbox, people)["lost"]
+    assert waiting == (times if case == "crash-before-send" else 0)
+    settle(pump, monkeypatch)
+
+    tally = _report_done(client, organiser_key, run_id, outbox, people, case)
+    assert faults.left == 0, "the faults were not reached"
+    assert tally == {"sent": REPORT_PEOPLE, "duplicated": 0, "lost": 0}
+
+
+def test_report_batches_go_once_when_each_is_delivered_three_times(
+        client: Any, organiser_key: str, pump: Any, outbox: Any, deployed: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    from app import app
+    from clubflow.dev.pump import LocalContext, _sqs_event
+    from tests.integration.reports_steps import start_run
+
+    event_id, people = _report_audience(client, organiser_key, pump, outbox, "redelivered", monkeypatch)
+    run_id = start_run(client, organiser_key, event_id).json_body["run_id"]
+    reports = next(consumer for consumer in pump.consumers if consumer.name == "send_reports")
+    pump.deliver_once(reports)  # builds the run: its batches are queued
+    sqs = boto3.client("sqs")
+    messages: list[Any] = []
+    while got := sqs.receive_message(QueueUrl=reports.queue_url, MaxNumberOfMessages=10).get("Messages", []):
+        messages.extend(got)
+    assert [json.loads(m["Body"])["detail-type"] for m in messages] == ["ReportBatchDue"] * 3
+    batch = _sqs_event(messages, reports.queue_arn)
+
+    for delivery in range(3):
+        copy_of = copy.deepcopy(batch)
+        for record in copy_of["Records"]:
+            record["messageId"] = f"{record['messageId']}-{delivery}"  # SQS ids differ per delivery
+        assert app.handler_map["send_reports"](copy_of, LocalContext("send_reports")) == {"batchItemFailures": []}
+    settle(pump, monkeypatch)
+
+    tally = _report_done(client, organiser_key, run_id, outbox, people, "same batches three times")
+    assert tally == {"sent": REPORT_PEOPLE, "duplicated": 0, "lost": 0}
