@@ -134,6 +134,11 @@ def check_later(check_id: str, claimed_at: str, detail_type: str, detail: Mappin
         detail_type, dict(detail), f"{detail_type} again: settle an email SES has not confirmed yet")
 
 
+def delivery_id_of(name: str, payload: Mapping[str, Any]) -> str:
+    """The id of the one email `name` sends for `payload` (hex: an SES tag value may hold it)."""
+    return hashing.digest(name, json.dumps(dict(payload), sort_keys=True, default=str))[:40]
+
+
 def send_once(name: str, payload: Mapping[str, Any], build: Callable[[], mail.Email | None],
               again: tuple[str, Mapping[str, Any]]) -> str:
     """Send the email `build()` returns (None: nothing to send) at most once for this (name,
@@ -142,7 +147,7 @@ def send_once(name: str, payload: Mapping[str, Any], build: Callable[[], mail.Em
     `again` is the domain event (detail-type, detail) being handled: put on the bus again later
     when an earlier attempt's outcome is not known yet.
     """
-    delivery_id = hashing.digest(name, json.dumps(dict(payload), sort_keys=True, default=str))[:40]
+    delivery_id = delivery_id_of(name, payload)
     key = keys.mail_delivery(delivery_id)
     claimed_at = clock.iso(clock.now())
     try:
