@@ -167,6 +167,17 @@ class Pump:
             self.delivered += len(done)
         return len(messages)
 
+    def deliver_all(self, consumer: Consumer) -> int:
+        """Deliver from one queue while it gives full batches that all succeed (a busy queue is
+        not polled once per round of every queue); failures wait for the next round."""
+        handled = 0
+        while True:
+            failed = self.failed
+            got = self.deliver_once(consumer)
+            handled += got
+            if got < consumer.batch_size or self.failed != failed:
+                return handled
+
     def relay_outbox(self) -> int:
         """Hand the table's new stream records to each stream handler (the outbox relay), in
         order; return how many were handled. Records stay until a handler takes them all, so a
@@ -236,7 +247,7 @@ class Pump:
         self.fire_due_schedules(now)
         for _ in range(max_rounds):
             progress = self.relay_outbox()
-            progress += sum(self.deliver_once(consumer) for consumer in self.consumers)
+            progress += sum(self.deliver_all(consumer) for consumer in self.consumers)
             handled += progress
             if progress == 0:
                 return handled
