@@ -14,6 +14,7 @@ transaction that claims every mark, one write per 25 unsubscribe links and per 2
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -173,7 +174,7 @@ def _send_all(run: dict[str, Any], event: dict[str, Any], html: str, text: str,
                 continue
             attempted += 1
             try:
-                message_id = pacing.paced(lambda email=email: _send(run, event, html, text, email, links, tag))
+                message_id = pacing.paced(functools.partial(_send, run, event, html, text, email, links, tag))
             except ClientError as error:
                 code = str(error.response.get("Error", {}).get("Code", ""))
                 if first is not None:

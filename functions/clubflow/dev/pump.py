@@ -15,7 +15,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from chalice import Chalice
@@ -23,6 +23,9 @@ from chalice.app import DynamoDBEventConfig, SQSEventConfig
 from chalice.utils import to_cfn_resource_name
 
 from clubflow.dev.resources import Deployed
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import DeleteMessageBatchRequestEntryTypeDef
 
 BATCH_SIZE = 10
 
@@ -149,7 +152,7 @@ class Pump:
             # As Lambda would: the whole batch goes back, and the reason reaches the log.
             log.exception("%s failed its whole batch of %d", consumer.name, len(messages))
             failed_ids = {m["MessageId"] for m in messages}
-        done = []
+        done: list[DeleteMessageBatchRequestEntryTypeDef] = []
         for message in messages:
             if message["MessageId"] in failed_ids:
                 # Make it visible again now rather than after the visibility timeout, so a
