@@ -71,9 +71,11 @@ class StackInMoto:
     def __init__(self) -> None:
         from moto import mock_aws
 
-        from clubflow.dev import transactions
+        from clubflow.dev import queues, ses_events, transactions
 
-        transactions.apply()  # as the local stack's moto: transactions cost what they touch
+        transactions.apply()  # as the local stack's moto: transactions cost what they touch,
+        queues.apply()  # a message sent costs the message, not the queue's length,
+        ses_events.apply()  # and SES publishes a Send event for every message it accepts
         self.mock = mock_aws()
         self.deployed: Deployed | None = None
         self.baseline: Baseline | None = None

@@ -1,5 +1,6 @@
 """SES feedback: a permanent bounce or a complaint suppresses the address for every later report;
-a transient bounce does not; a redelivered event changes nothing."""
+a transient bounce does not; a Send event settles a delivery its worker could not record; a
+redelivered event changes nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.integration.reports_steps import create_event, registered, reports_to
 BOUNCED = "sqs_email_bounced.json"
 TRANSIENT = "sqs_email_bounced_transient.json"
 COMPLAINED = "sqs_email_complaint_received.json"
+SENT = "sqs_email_sent.json"
 
 
 def feedback(name: str) -> dict[str, Any]:
@@ -120,8 +122,83 @@ def test_the_rule_takes_this_stacks_bounces_and_complaints_from_the_default_bus(
     queue = boto3.client("sqs").get_queue_attributes(
         QueueUrl=deployed.queue_urls["MailFeedbackQueue"], AttributeNames=["QueueArn"])
     assert target["Arn"] == queue["Attributes"]["QueueArn"]
-    assert all(pattern.matches_event(from_set(name, ours)) for name in (BOUNCED, TRANSIENT, COMPLAINED))
+    assert all(pattern.matches_event(from_set(name, ours)) for name in (BOUNCED, TRANSIENT, COMPLAINED, SENT))
     assert not pattern.matches_event(from_set(BOUNCED, "another-app"))
     delivered = from_set(BOUNCED, ours) | {"detail-type": "Email Delivered"}
     assert not pattern.matches_event(delivered)
+
+
+
+def test_a_send_event_settles_a_delivery_in_flight_and_nothing_else(deployed: Any, aws_calls: Any) -> None:
+    from chalicelib.core import keys, store
+
+    # Given the sample's run claimed Ada's report and Kath's, and only Kath's worker recorded its send
+    run_id = "5e8d2a4c9b1f3706"
+    for email, outcome in (("ada@example.com", "sending"), ("kath@example.com", "sent")):
+        store.put({**keys.report_delivery(run_id, email), "run_id": run_id, "email": email, "outcome": outcome,
+                   "claimed_at": "2030-03-10T09:00:03+00:00", "attempts": 1})
+    kath = copy.deepcopy(sample_event(SENT))
+    kath["Records"][0]["body"] = kath["Records"][0]["body"].replace("ada@example.com", "kath@example.com")
+
+    # When SES's Send events for both arrive, and Ada's again
+    from app import app
+    from clubflow.dev.pump import LocalContext
+
+    handler = app.handler_map["record_mail_feedback"]
+    results = [handler(event, LocalContext("record_mail_feedback")) for event in (sample_event(SENT), kath)]
+    ada = store.get(keys.report_delivery(run_id, "ada@example.com"))
+    again = handler(sample_event(SENT), LocalContext("record_mail_feedback"))
+
+    # Then Ada's delivery is sent, as SES says, Kath's is untouched, and the repeat writes nothing
+    assert results == [{"batchItemFailures": []}] * 2 and again == {"batchItemFailures": []}
+    assert ada is not None and (ada["outcome"], ada["confirmed_by"]) == ("sent", "ses")
+    assert ada["ses_message_id"] == feedback(SENT)["detail"]["mail"]["messageId"]
+    assert store.get(keys.report_delivery(run_id, "kath@example.com")) == {
+        **keys.report_delivery(run_id, "kath@example.com"), "run_id": run_id, "email": "kath@example.com",
+        "outcome": "sent", "claimed_at": "2030-03-10T09:00:03+00:00", "attempts": 1}
+    assert store.get(keys.report_delivery(run_id, "ada@example.com")) == ada
+    assert aws_calls.of("dynamodb").count("UpdateItem") == 1
+
+
+def test_a_send_ses_never_confirms_goes_once_more_then_is_given_up(
+    deployed: Any, monkeypatch: Any, pump: Any, outbox: Any
+) -> None:
+    from datetime import timedelta
+
+    from chalicelib.core import clock, deliveries, keys, mail, store
+
+    # Given a worker that dies after claiming an email and before SES has it, every time
+    def dies(*_: Any, **__: Any) -> str:
+        raise RuntimeError("the worker died here")
+
+    monkeypatch.setattr(mail, "send", dies)
+    built: list[str] = []
+
+    def build() -> mail.Email:
+        built.append("once more")
+        return mail.Email(to="ada@example.com", subject="Hello", template="registration_reminder", context={})
+
+    again = ("ReminderDue", {"event_id": "e", "registration_id": "r", "email": "ada@example.com",
+                             "starts_at": "2030-03-09T10:00:00+00:00"})
+    start = clock.now()
+
+    def send_at(minutes: int) -> str:
+        monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=minutes))
+        try:
+            return deliveries.send_once("reminder", {"registration_id": "r"}, build, again)
+        except RuntimeError:
+            return "died"
+
+    # When it is tried, retried at once, and again after the few minutes, twice
+    outcomes = [send_at(0), send_at(1), send_at(6), send_at(12), send_at(30)]
+
+    # Then it was built to send twice (the first try and one more), then given up as unconfirmed
+    assert outcomes == ["died", "", "died", "", ""]
+    assert built == ["once more"] * 2
+    record = store.get(keys.mail_delivery(deliveries.delivery_id_of("reminder", {"registration_id": "r"})))
+    assert record is not None
+    assert (record["outcome"], record["unconfirmed"], record["attempts"]) == ("failed", True, 2)
+    # And the retry after the first death was asked for on the bus, at the claim plus the few minutes
+    scheduled = boto3.client("scheduler").list_schedules(GroupName=deployed.environment["SCHEDULER_GROUP"])
+    assert any(s["Name"].startswith("delivery-check-") for s in scheduled["Schedules"])
 

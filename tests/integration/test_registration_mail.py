@@ -197,17 +197,19 @@ def test_other_redelivered_mails_are_sent_once(
 
 def test_a_failed_send_is_retried_alone_and_sent_once(
         client: Any, organiser_key: str, pump: Any, outbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Given SES refuses the first attempt for Grace only
+    # Given SES refuses the first attempt for Grace only (throttled: it accepted nothing)
+    from botocore.exceptions import ClientError
+
     from chalicelib.core import mail
 
     real_send = mail.send
     refused: list[str] = []
 
-    def flaky(message: Any) -> str:
+    def flaky(message: Any, **tagged: Any) -> str:
         if message.to == "grace@example.org" and not refused:
             refused.append(message.to)
-            raise RuntimeError("SES throttled")
-        return real_send(message)
+            raise ClientError({"Error": {"Code": "TooManyRequestsException", "Message": "throttled"}}, "SendEmail")
+        return real_send(message, **tagged)
 
     monkeypatch.setattr(mail, "send", flaky)
     event_id = create_event(client, organiser_key)

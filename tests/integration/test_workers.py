@@ -75,7 +75,7 @@ def test_a_failed_record_is_logged_with_its_traceback_and_message_id(
     assert "Traceback" in error["exception"] and "scheduler unavailable" in error["exception"]
 
 
-def test_each_send_has_its_own_idempotency_record_and_a_redelivery_sends_nothing_more(
+def test_each_send_has_its_own_delivery_record_and_a_redelivery_sends_nothing_more(
         client: Any, organiser_key: str, outbox: Any) -> None:
     # Given two people registered (their confirmations are queued)
     from chalicelib.core import aws
@@ -107,10 +107,9 @@ def test_each_send_has_its_own_idempotency_record_and_a_redelivery_sends_nothing
 
     # Then each person has one email, and each send one record in a partition of its own
     assert [len(outbox.messages_to(email)) for email in people] == [1, 1]
-    partitions = sorted({pk for pk in written if pk.startswith("idempotency#")})
+    partitions = sorted({pk for pk in written if pk.startswith("DELIVERY#")})
     assert len(partitions) == 2
-    assert all(pk.startswith("idempotency#registration_confirmed#") for pk in partitions)
     for pk in partitions:
         item = aws.dynamodb().get_item(TableName=get_settings().table_name,
-                                       Key={"pk": {"S": pk}, "sk": {"S": "IDEMPOTENCY"}})["Item"]
-        assert item["status"]["S"] == "COMPLETED"
+                                       Key={"pk": {"S": pk}, "sk": {"S": "DELIVERY"}})["Item"]
+        assert (item["name"]["S"], item["outcome"]["S"]) == ("registration_confirmed", "sent")

@@ -378,6 +378,16 @@ def former_subscriber_listing(left_at: str, email: str) -> dict[str, str]:
 FORMER_SUBSCRIBER_LISTING_PK = "SUBSCRIBERS#LEFT"
 
 
+def mail_delivery(delivery_id: str) -> Key:
+    """One email that must go once (core/deliveries.py): claimed, then settled by its send or SES."""
+    return {"pk": f"DELIVERY#{delivery_id}", "sk": "DELIVERY"}
+
+
+def delivery_check_schedule(check_id: str) -> str:
+    """The Scheduler schedule that delivers a domain event again once its send can be settled."""
+    return f"delivery-check-{check_id}"[:64]
+
+
 def idempotency_record(idempotency_key: str) -> Key:
     """A worker's record that an action ran: its own partition, so no send shares a hot one."""
     return {"pk": f"idempotency#{idempotency_key}", "sk": "IDEMPOTENCY"}

@@ -144,8 +144,13 @@ def preview(message: Email) -> dict[str, str]:
             "html": parts["text/html"]}
 
 
-def send(message: Email) -> str:
-    """Send one email; return the SES message id."""
+# The SES message tag that names a message's delivery (core/deliveries.py): the configuration
+# set's events carry it back, so SES's own record of a send can settle the delivery.
+DELIVERY_TAG = "delivery"
+
+
+def send(message: Email, delivery: str | None = None) -> str:
+    """Send one email, tagged with its `delivery` if it has one; return the SES message id."""
     settings = get_settings()
     if not (message.context.get("preferences_url") or message.context.get("unsubscribe_url")):
         # Every email carries its recipient's preferences link (what they get, or nothing).
@@ -159,5 +164,7 @@ def send(message: Email) -> str:
     }
     if settings.ses_configuration_set:
         kwargs["ConfigurationSetName"] = settings.ses_configuration_set
+    if delivery:
+        kwargs["EmailTags"] = [{"Name": DELIVERY_TAG, "Value": delivery}]
     response = aws.sesv2().send_email(**kwargs)
     return str(response.get("MessageId", ""))

@@ -153,6 +153,16 @@ def get_many(item_keys: Sequence[Mapping[str, str]]) -> list[Item]:
     return found
 
 
+def put_many(items: Sequence[Mapping[str, Any]]) -> None:
+    """Write these items (unconditionally, each replacing what was at its key), 25 a request."""
+    client = aws.dynamodb()
+    for start in range(0, len(items), 25):
+        writes: dict[str, Any] = {table(): [{"PutRequest": {"Item": to_dynamo(item)}}
+                                            for item in items[start:start + 25]]}
+        while writes:
+            writes = client.batch_write_item(RequestItems=writes).get("UnprocessedItems") or {}
+
+
 def delete_many(item_keys: Sequence[Mapping[str, str]]) -> None:
     """Delete the items at these keys (unconditionally), 25 a request."""
     client = aws.dynamodb()

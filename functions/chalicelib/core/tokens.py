@@ -47,6 +47,18 @@ def issue_token(purpose: str, data: dict[str, Any], *, ttl: timedelta,
     return raw
 
 
+def issue_tokens(purpose: str, data: list[dict[str, Any]], *, ttl: timedelta,
+                 max_uses: int = 1_000_000) -> list[str]:
+    """`issue_token` for many links at once (25 stored a request); the raw values, in order."""
+    raws = [secrets.token_urlsafe(32) for _ in data]
+    now = clock.now()
+    store.put_many([{**keys.token(hash_token(raw)), "purpose": purpose, "data": one, "uses": 0,
+                     "max_uses": max_uses, keys.TTL_ATTRIBUTE: int((now + ttl).timestamp()),
+                     "created_at": clock.iso(now)}
+                    for raw, one in zip(raws, data, strict=True)])
+    return raws
+
+
 def _valid_shape(raw: str) -> bool:
     # token_urlsafe(32) gives 43 characters; refuse anything else before touching the table.
     return 20 <= len(raw) <= 100 and all(c.isalnum() or c in "-_" for c in raw)

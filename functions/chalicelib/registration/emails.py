@@ -72,11 +72,17 @@ MAILS = {
 def send(template: str, event: dict[str, Any], record: dict[str, Any],
          detail: dict[str, Any]) -> str:
     """Send the registration email `template` (a key of MAILS) to `record`'s person; return the
-    SES message id. `detail` is the domain event that asked for it."""
-    spec = MAILS[template]
-    if spec.guarded and undeliverable(record["email"]):
-        logger.info("address suppressed; mail not sent", extra={"mail": template})
+    SES message id ("" when withheld). `detail` is the domain event that asked for it."""
+    if withheld(template, record):
         return ""
+    sent = mail.send(build(template, event, record, detail))
+    note_sent(event, record)
+    return sent
+
+
+def build(template: str, event: dict[str, Any], record: dict[str, Any], detail: dict[str, Any]) -> mail.Email:
+    """The registration email `template` (a key of MAILS) as `record`'s person gets it."""
+    spec = MAILS[template]
     link = manage_link(event, record)
     status = record.get("status")
     attachments = _attachments(spec, event, record, detail, link)
@@ -84,7 +90,7 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
     if spec.checkin and status == CONFIRMED:
         checkin_url = checkins.checkin_link(event, record)
         attachments.append(checkins.qr_code(checkin_url))
-    sent = mail.send(mail.Email(
+    return mail.Email(
         to=record["email"],
         subject=f"{spec.subject}: {display_title(event)}",
         template=template,
@@ -95,9 +101,21 @@ def send(template: str, event: dict[str, Any], record: dict[str, Any],
                  "position": position(record) if status == WAITLISTED else None,
                  **_links(spec, event, record)},
         attachments=attachments,
-    ))
+    )
+
+
+def note_sent(event: dict[str, Any], record: dict[str, Any]) -> None:
+    """After a registration email went: the person has seen the event as it is now."""
     _saw_sequence(record, int(event.get("sequence", 0)))
-    return sent
+
+
+def withheld(template: str, record: dict[str, Any]) -> bool:
+    """Whether this email must not go to `record`'s address: an offer or a confirmation link to an
+    address that bounced or complained would hold a place for no one who reads it."""
+    if MAILS[template].guarded and undeliverable(record["email"]):
+        logger.info("address suppressed; mail not sent", extra={"mail": template})
+        return True
+    return False
 
 
 def undeliverable(email: str) -> bool:

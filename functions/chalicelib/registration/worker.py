@@ -17,7 +17,7 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import SQSEvent
 
-from chalicelib.core import workers
+from chalicelib.core import deliveries, mail, workers
 from chalicelib.core.domain_events import (
     EventCancelled,
     EventMessageRequested,
@@ -118,26 +118,31 @@ def follow_event_changes(event: SQSEvent) -> dict[str, Any]:
 def send_outcome(detail_type: str, detail: Detail) -> None:
     """Send the outcome's mail at most once, and only if the registration is still what it says."""
     outcome = OUTCOMES[detail_type]
+    found: dict[str, Any] = {}
 
-    def deliver(_: dict[str, Any]) -> str:
+    def build() -> mail.Email | None:
         event = events.get_event(detail["event_id"])
         record = service.get_registration(detail["event_id"], detail["email"])
         if event is None or record is None or record.get("registration_id") != detail["registration_id"]:
             logger.info("registration gone; nothing to send", extra={"mail": outcome.mail})
-            return ""
+            return None
         if record.get("status") not in outcome.wanted:
             # Overtaken (e.g. promoted before the waiting-list mail went): the later mail says it.
             logger.info("registration changed; mail skipped", extra={"mail": outcome.mail})
-            return ""
+            return None
         mail = outcome.mail
         if outcome.pending is not None and bool(record.get("address_pending")) != outcome.pending:
             if not (record.get("address_pending") and detail_type == "RegistrationRepeated"):
                 logger.info("address confirmation decides this mail; skipped", extra={"mail": outcome.mail})
-                return ""
+                return None
             mail = "address_confirm"  # registering again while the hold waits: its link again
-        return emails.send(mail, event, record, detail)
+        if emails.withheld(mail, record):
+            return None
+        found.update(event=event, record=record)
+        return emails.build(mail, event, record, detail)
 
-    workers.once(outcome.mail, outcome.key(detail), deliver)
+    if deliveries.send_once(outcome.mail, outcome.key(detail), build, again=(detail_type, detail)):
+        emails.note_sent(found["event"], found["record"])
 
 
 def on_event_scheduled(_: str, detail: EventScheduled) -> None:

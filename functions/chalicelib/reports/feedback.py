@@ -1,8 +1,9 @@
-"""What SES tells us after sending: a permanent bounce or a complaint suppresses the address.
+"""What SES tells us after sending: a permanent bounce or a complaint suppresses the address,
+and a Send event settles a delivery whose worker could not record it (core/deliveries.py).
 
 SES publishes these for every email sent with our configuration set to the default EventBridge
 bus; a rule there queues them for `record_mail_feedback`. The event's `detail` is SES's own
-event record (`eventType`, `mail`, and `bounce` or `complaint`).
+event record (`eventType`, `mail` with the message's tags, and `bounce`, `complaint` or `send`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from chalice import Blueprint
 from chalice.app import SQSEvent
 
-from chalicelib.core import workers
+from chalicelib.core import deliveries, workers
 from chalicelib.core.observability import logger
 from chalicelib.reports import suppression
 
@@ -64,10 +65,22 @@ def _suppress_all(addresses: list[str], reason: str, feedback_id: Any) -> list[s
 @blueprint.on_sqs_message(queue_arn=workers.PLACEHOLDER_QUEUE,
                           name="record_mail_feedback", batch_size=10)
 def record_mail_feedback(event: SQSEvent) -> dict[str, Any]:
+    import json
+
+    # One read for the batch's Send events: only deliveries still in flight are written.
+    sent = [envelope.get("detail") or {} for envelope in
+            (json.loads(record.get("body") or "{}") for record in event.to_dict().get("Records", []))
+            if envelope.get("detail-type") == deliveries.EMAIL_SENT]
+    pending = deliveries.in_flight(sent) if sent else set()
+
+    def on_sent(_: str, detail: Detail) -> None:
+        deliveries.confirm_sent(detail, pending)
+
     def on_bounced(_: str, detail: Detail) -> None:
         record_bounce(detail)
 
     def on_complaint(_: str, detail: Detail) -> None:
         record_complaint(detail)
 
-    return workers.consume(event, {EMAIL_BOUNCED: on_bounced, EMAIL_COMPLAINT_RECEIVED: on_complaint})
+    return workers.consume(event, {EMAIL_BOUNCED: on_bounced, EMAIL_COMPLAINT_RECEIVED: on_complaint,
+                                   deliveries.EMAIL_SENT: on_sent})

@@ -15,7 +15,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from chalice import Chalice
@@ -23,6 +23,9 @@ from chalice.app import DynamoDBEventConfig, SQSEventConfig
 from chalice.utils import to_cfn_resource_name
 
 from clubflow.dev.resources import Deployed
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import DeleteMessageBatchRequestEntryTypeDef
 
 BATCH_SIZE = 10
 
@@ -149,6 +152,7 @@ class Pump:
             # As Lambda would: the whole batch goes back, and the reason reaches the log.
             log.exception("%s failed its whole batch of %d", consumer.name, len(messages))
             failed_ids = {m["MessageId"] for m in messages}
+        done: list[DeleteMessageBatchRequestEntryTypeDef] = []
         for message in messages:
             if message["MessageId"] in failed_ids:
                 # Make it visible again now rather than after the visibility timeout, so a
@@ -159,9 +163,23 @@ class Pump:
                 )
                 self.failed += 1
             else:
-                self.sqs.delete_message(QueueUrl=consumer.queue_url, ReceiptHandle=message["ReceiptHandle"])
-                self.delivered += 1
+                done.append({"Id": str(len(done)), "ReceiptHandle": message["ReceiptHandle"]})
+        if done:
+            # As Lambda's event source mapping: what succeeded is deleted in one request.
+            self.sqs.delete_message_batch(QueueUrl=consumer.queue_url, Entries=done)
+            self.delivered += len(done)
         return len(messages)
+
+    def deliver_all(self, consumer: Consumer) -> int:
+        """Deliver from one queue while it gives full batches that all succeed (a busy queue is
+        not polled once per round of every queue); failures wait for the next round."""
+        handled = 0
+        while True:
+            failed = self.failed
+            got = self.deliver_once(consumer)
+            handled += got
+            if got < consumer.batch_size or self.failed != failed:
+                return handled
 
     def relay_outbox(self) -> int:
         """Hand the table's new stream records to each stream handler (the outbox relay), in
@@ -232,7 +250,7 @@ class Pump:
         self.fire_due_schedules(now)
         for _ in range(max_rounds):
             progress = self.relay_outbox()
-            progress += sum(self.deliver_once(consumer) for consumer in self.consumers)
+            progress += sum(self.deliver_all(consumer) for consumer in self.consumers)
             handled += progress
             if progress == 0:
                 return handled

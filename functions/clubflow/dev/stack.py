@@ -99,9 +99,11 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
-        from clubflow.dev import transactions
+        from clubflow.dev import queues, ses_events, transactions
 
         transactions.apply()  # a transaction costs what it touches, not the table's size
+        queues.apply()  # and a message sent to a queue, not the queue's length
+        ses_events.apply()  # SES publishes a Send event for every message it accepts
         # werkzeug logs every request at INFO; the API's own access log is enough.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         moto_app = DomainDispatcherApplication(create_backend_app)
