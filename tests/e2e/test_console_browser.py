@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LocalStack
-from tests.e2e.console_steps import ORGANISER, latest_sign_in_link, sign_in
+from tests.e2e.console_steps import ORGANISER, check_in_by_search, create_event, latest_sign_in_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,21 +48,9 @@ def test_an_organiser_runs_an_event_from_the_console(local_stack: LocalStack, br
     sign_in(page, local_stack)
 
     # When they create an event from the form
-    page.get_by_role("link", name="Events", exact=True).click()
-    page.get_by_role("link", name="Create an event").click()
-    page.locator("#title").fill("Practice in the open")
-    page.locator("#number").fill("71")
-    page.locator("#starts_at").fill("2031-05-13T10:00")
-    page.locator("#ends_at").fill("2031-05-13T16:00")
-    page.locator("#venue").fill("HPCA, London")
-    page.locator("#host").fill("HPCA")
-    page.locator("#capacity").fill("30")
-    page.get_by_role("button", name="Create the event").click()
-
     # Then its page says so, with nobody registered yet
-    page.get_by_role("heading", name="Event 71 \u2013 Practice in the open").wait_for()
+    event_id = create_event(page, "Practice in the open", 71, "2031-05-13T10:00", "2031-05-13T16:00")
     assert page.get_by_role("status").filter(has_text="is created").is_visible()
-    event_id = page.url.rstrip("/").rsplit("/", 1)[-1]
     assert page.get_by_text("0 of 0 registrations shown.").is_visible()
 
     # When someone registers on the public page
@@ -83,9 +71,7 @@ def test_an_organiser_runs_an_event_from_the_console(local_stack: LocalStack, br
     door = phone.new_page()
     door.goto(f"{local_stack.url}/console/events/{event_id}/door")
     assert door.locator("#attended").inner_text() == "0"
-    door.get_by_label("Name, email or organisation").fill("kather")
-    door.get_by_role("button", name="Find").click()
-    door.get_by_role("button", name="Check in Katherine Johnson").click()
+    check_in_by_search(door, "kather", "Katherine Johnson")
 
     # Then she is checked in, once, and the count shows her arrival
     assert door.get_by_text("Katherine Johnson is checked in.").is_visible()
