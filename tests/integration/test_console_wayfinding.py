@@ -3,10 +3,11 @@ its others, an empty list says what to do next, and a form's error is shown wher
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.integration.console_steps import session
-from tests.integration.registration_steps import create_event
+from tests.integration.registration_steps import create_event, register
 
 
 def test_the_door_leads_to_the_event_s_other_pages(client: Any, organiser_key: str) -> None:
@@ -43,3 +44,65 @@ def test_a_mistyped_address_is_shown_on_the_form_it_was_typed_in(client: Any, or
     assert 'href="#export-email"' in exported and 'value="ada.example.org"' in exported
     assert 'id="erase-email-error"' in erased and 'id="export-email-error"' not in erased
     assert 'href="#erase-email"' in erased
+
+
+def _form_id(page: str) -> str:
+    found = re.search(r'name="form_id" value="([A-Za-z0-9_-]+)"', page)
+    assert found, "every console form carries its own id"
+    return found.group(1)
+
+
+def test_a_form_sent_twice_acts_once(client: Any, organiser_key: str, pump: Any, outbox: Any) -> None:
+    from tests.integration.test_console_pages import NEW
+
+    console = session(client)
+    form_id = _form_id(console.get("/console/events/new").body.decode())
+
+    # When the create form is sent twice (a double-click), the second follows the first
+    first = console.post("/console/events", {**NEW, "title": "Twice clicked", "form_id": form_id})
+    second = console.post("/console/events", {**NEW, "title": "Twice clicked", "form_id": form_id})
+
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    # And the page it lands on still says what the first did, and there is one event
+    assert "is created" in console.get(first.headers["Location"].removeprefix("http://testserver")).body.decode()
+    assert console.get("/console/events").body.decode().count("Twice clicked") == 1
+
+    # When a message to attendees is sent twice, each person gets one email
+    event_id = first.headers["Location"].rsplit("/", 1)[-1]
+    register(client, event_id, "ada@example.org")
+    pump.drain()
+    outbox.clear()
+    form_id = _form_id(console.get(f"/console/events/{event_id}").body.decode())
+    message = {"audience": "confirmed", "subject": "Parking", "markdown": "Behind the hall.", "form_id": form_id}
+    assert console.post(f"/console/events/{event_id}/messages", message).status_code == 303
+    assert console.post(f"/console/events/{event_id}/messages", message).status_code == 303
+    pump.drain()
+    assert len(outbox.messages_to("ada@example.org")) == 1
+
+
+def test_a_form_answered_with_its_errors_can_be_corrected_and_sent(client: Any, organiser_key: str) -> None:
+    from tests.integration.test_console_pages import NEW
+
+    console = session(client)
+    form_id = _form_id(console.get("/console/events/new").body.decode())
+
+    refused = console.post("/console/events", {**NEW, "capacity": "-1", "form_id": form_id})
+    again = console.post("/console/events", {**NEW, "title": "Corrected", "form_id": form_id})
+
+    assert refused.status_code == 400 and 'id="capacity-error"' in refused.body.decode()
+    assert again.status_code == 303
+    assert "Corrected" in console.get("/console/events").body.decode()
+
+
+def test_empty_lists_say_where_their_items_come_from(client: Any, organiser_key: str) -> None:
+    console = session(client)
+    event_id = create_event(client, organiser_key)
+
+    topics = console.get("/console/topics").body.decode()
+    nominations = console.get("/console/nominations").body.decode()
+    slides = console.get(f"/console/events/{event_id}/slides").body.decode()
+
+    assert 'No topics yet. People suggest them on <a href="http://testserver/topics">' in topics
+    assert '<a href="http://testserver/nominations/host">the nomination form</a>' in nominations
+    assert '<a href="#upload-title">Upload the first file below</a>' in slides
