@@ -4,6 +4,7 @@ and out again, with every page checked by axe-core."""
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 import pytest
@@ -118,4 +119,31 @@ def test_every_console_page_reads_well_without_javascript(local_stack: LocalStac
     page.goto(local_stack.url + "/console/organisers")
     page.get_by_role("button", name=re.compile("^Revoke key")).first.click()
     assert page.get_by_role("button", name="Revoke the key").is_visible()
+    context.close()
+
+
+def test_a_title_typed_as_one_long_word_does_not_widen_a_phone_s_page(local_stack: LocalStack, browser: Any) -> None:
+    # Given an event, a registration and a poll whose words are far wider than a phone
+    word = "Supercalifragilistic" * 7
+    event_id = local_stack.admin("POST", "/admin/events", {
+        "title": word, "number": 73, "starts_at": "2031-07-08T10:00:00+01:00",
+        "ends_at": "2031-07-08T16:00:00+01:00", "timezone": "Europe/London", "venue": "Venue" * 50,
+        "host": "Ofgem", "capacity": 5}).json()["event_id"]
+    assert local_stack.post(f"/events/{event_id}/registrations", json={
+        "email": f"wide-{secrets.token_hex(4)}@example.org", "name": "Wolfeschlegelsteinhausenbergerdorff" * 2,
+        "organisation": "NACA"}).status_code == 202
+    poll = local_stack.admin("POST", f"/admin/events/{event_id}/polls", {
+        "question": "Questionable" * 20 + "?", "kind": "single", "options": ["Optionality" * 10, "B"]}).json()
+    local_stack.pump()
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, local_stack)
+
+    # When the organiser opens the event's pages on a phone, then each fits its width
+    for path in (f"/console/events/{event_id}", f"/console/events/{event_id}/edit",
+                 f"/console/events/{event_id}/door?q=wolfe", f"/console/events/{event_id}/polls",
+                 f"/console/polls/{poll['poll_id']}/present", f"/console/events/{event_id}/report/preview",
+                 f"/console/events/{event_id}/cancel"):
+        page.goto(local_stack.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()
