@@ -106,3 +106,21 @@ def test_empty_lists_say_where_their_items_come_from(client: Any, organiser_key:
     assert 'No topics yet. People suggest them on <a href="http://testserver/topics">' in topics
     assert '<a href="http://testserver/nominations/host">the nomination form</a>' in nominations
     assert '<a href="#upload-title">Upload the first file below</a>' in slides
+
+
+def test_a_capacity_below_those_confirmed_is_named_on_the_edit_form(client: Any, organiser_key: str,
+                                                                     pump: Any) -> None:
+    from tests.integration.test_console_pages import NEW
+
+    console = session(client)
+    event_id = create_event(client, organiser_key)
+    for email in ("ada@example.org", "grace@example.org"):
+        register(client, event_id, email)
+    pump.drain()
+
+    answer = console.post(f"/console/events/{event_id}/edit", {**NEW, "title": "Kept as typed", "capacity": "1"})
+
+    body = answer.body.decode()
+    assert answer.status_code == 400 and "Edit the event" in body
+    assert 'id="capacity-error"' in body and "2 people are already confirmed" in body
+    assert 'value="Kept as typed"' in body

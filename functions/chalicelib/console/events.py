@@ -87,7 +87,12 @@ def change_event(console: pages.Console, event_id: str) -> Response:
     if problems:
         return _event_form(console, {name: str(value) for name, value in console.form.items()}, 400, problems,
                            event=current)
-    web.found(service.update_event(event_id, changes, notify=notify), "event")
+    try:
+        web.found(service.update_event(event_id, changes, notify=notify), "event")
+    except service.CapacityTooSmall as small:
+        # Known only when saving (people may confirm meanwhile): shown on the form, under its field.
+        return _event_form(console, {name: str(value) for name, value in console.form.items()}, 400,
+                           small.errors, event=current)
     told = " Attendees are told of any new time, place or title." if notify else " Nobody was emailed."
     return console.redirect(f"/console/events/{event_id}", flash="The event is saved." + told)
 
