@@ -124,3 +124,21 @@ def test_a_capacity_below_those_confirmed_is_named_on_the_edit_form(client: Any,
     assert answer.status_code == 400 and "Edit the event" in body
     assert 'id="capacity-error"' in body and "2 people are already confirmed" in body
     assert 'value="Kept as typed"' in body
+
+
+def test_a_message_that_would_reach_nobody_says_so_on_the_form(client: Any, organiser_key: str,
+                                                                pump: Any, outbox: Any) -> None:
+    console = session(client)
+    event_id = create_event(client, organiser_key)
+    register(client, event_id, "ada@example.org")
+    pump.drain()
+    outbox.clear()
+
+    answer = console.post(f"/console/events/{event_id}/messages",
+                          {"audience": "waitlisted", "subject": "Parking", "markdown": "Behind the hall."})
+
+    body = answer.body.decode()
+    assert answer.status_code == 400 and 'id="message-audience-error"' in body
+    assert "Nobody is waiting yet" in body and 'value="Parking"' in body
+    pump.drain()
+    assert outbox.messages_to("ada@example.org") == []

@@ -20,6 +20,8 @@ from chalicelib.registration import service as registrations
 blueprint = Blueprint(__name__)
 
 STATUSES = ("all", "confirmed", "waitlisted", "cancelled", "attended")
+AUDIENCE_WORDS = {"confirmed": "confirmed", "waitlisted": "waiting", "attended": "marked as attended",
+                  "all": "confirmed, waiting or marked as attended"}
 
 
 @pages.route(blueprint, "/console/events")
@@ -120,7 +122,11 @@ def cancel_event(console: pages.Console, event_id: str) -> Response:
 def write_to_people(console: pages.Console, event_id: str) -> Response:
     event, records = web.found(registrations.roster(event_id), "event")
     message, problems = messages.read_message(console.form)
-    if message is None:
+    if message is not None and not messages.audience_size(records, message.audience):
+        # Nothing would be sent: said on the form, rather than "on its way".
+        problems = {"audience": f"Nobody is {AUDIENCE_WORDS[message.audience]} yet, so this would reach no one. "
+                                "Choose another group, or write once people have registered."}
+    if message is None or problems:
         return console.page("console/event.html", 400, event=service.public_view(event), registrations=records,
                             total=len(records), search="", status_filter="all", statuses=STATUSES,
                             needs=needs.summarise(records), needs_labels=needs.LABELS,
