@@ -142,3 +142,17 @@ def test_a_message_that_would_reach_nobody_says_so_on_the_form(client: Any, orga
     assert "Nobody is waiting yet" in body and 'value="Parking"' in body
     pump.drain()
     assert outbox.messages_to("ada@example.org") == []
+
+
+def test_the_time_zone_is_chosen_not_typed(client: Any, organiser_key: str) -> None:
+    console = session(client)
+    elsewhere = create_event(client, organiser_key, timezone="Asia/Tokyo")
+
+    new = console.get("/console/events/new").body.decode()
+    edit = console.get(f"/console/events/{elsewhere}/edit").body.decode()
+
+    assert '<select id="timezone" name="timezone"' in new
+    assert '<option value="Europe/London" selected>Europe/London</option>' in new
+    assert '<option value="America/New_York">America/New York</option>' in new
+    # An event in a zone off the list keeps it
+    assert '<option value="Asia/Tokyo" selected>Asia/Tokyo</option>' in edit
