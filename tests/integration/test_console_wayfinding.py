@@ -156,3 +156,14 @@ def test_the_time_zone_is_chosen_not_typed(client: Any, organiser_key: str) -> N
     assert '<option value="America/New_York">America/New York</option>' in new
     # An event in a zone off the list keeps it
     assert '<option value="Asia/Tokyo" selected>Asia/Tokyo</option>' in edit
+
+
+def test_an_unknown_event_in_the_console_leads_back_to_the_console(client: Any, organiser_key: str) -> None:
+    console = session(client)
+
+    for answer in (console.get("/console/events/no-such-event/polls"),
+                   console.post("/console/events/no-such-event/polls", {"question": "Tea?"})):
+        body = answer.body.decode()
+        assert answer.status_code == 404 and "We could not find that event" in body
+        assert '<a href="http://testserver/console">Back to the console</a>' in body
+        assert "See upcoming events" not in body

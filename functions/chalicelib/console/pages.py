@@ -156,12 +156,18 @@ def route(blueprint: Blueprint, path: str, methods: Iterable[str] = ("GET",),
             if request.method in web.BODY_METHODS or request.method == "DELETE":
                 if console is None or not sessions.csrf_matches(console.session, _sent_csrf(request)):
                     raise errors.Forbidden({"csrf_token": _REFUSED_FORM}, page={"console_home": True})
-                form_id = once.read_form_id(web.body(request).get(once.FIELD))
-                if form_id:
-                    return _once(console, form_id, lambda: view(console, **params))
             elif console is None:
                 return web.redirect(HOME)
-            return view(console, **params)
+            try:
+                form_id = once.read_form_id(web.body(request).get(once.FIELD)) if request.method == "POST" else None
+                if form_id:
+                    return _once(console, form_id, lambda: view(console, **params))
+                return view(console, **params)
+            except errors.Refused as refused:
+                # A page the console cannot show (an unknown event, a cancelled one) leads back to
+                # the console, not to the public site's events.
+                refused.page.setdefault("console_home", True)
+                raise
 
         blueprint.route(path, methods=wanted, **options)(signed_in)
         return view
