@@ -4,13 +4,14 @@ and out again, with every page checked by axe-core."""
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LocalStack
-from tests.e2e.console_steps import ORGANISER, latest_sign_in_link, sign_in
+from tests.e2e.console_steps import ORGANISER, check_in_by_search, create_event, latest_sign_in_link, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -48,21 +49,9 @@ def test_an_organiser_runs_an_event_from_the_console(local_stack: LocalStack, br
     sign_in(page, local_stack)
 
     # When they create an event from the form
-    page.get_by_role("link", name="Events", exact=True).click()
-    page.get_by_role("link", name="Create an event").click()
-    page.locator("#title").fill("Practice in the open")
-    page.locator("#number").fill("71")
-    page.locator("#starts_at").fill("2031-05-13T10:00")
-    page.locator("#ends_at").fill("2031-05-13T16:00")
-    page.locator("#venue").fill("HPCA, London")
-    page.locator("#host").fill("HPCA")
-    page.locator("#capacity").fill("30")
-    page.get_by_role("button", name="Create the event").click()
-
     # Then its page says so, with nobody registered yet
-    page.get_by_role("heading", name="Event 71 \u2013 Practice in the open").wait_for()
+    event_id = create_event(page, "Practice in the open", 71, "2031-05-13T10:00", "2031-05-13T16:00")
     assert page.get_by_role("status").filter(has_text="is created").is_visible()
-    event_id = page.url.rstrip("/").rsplit("/", 1)[-1]
     assert page.get_by_text("0 of 0 registrations shown.").is_visible()
 
     # When someone registers on the public page
@@ -83,9 +72,7 @@ def test_an_organiser_runs_an_event_from_the_console(local_stack: LocalStack, br
     door = phone.new_page()
     door.goto(f"{local_stack.url}/console/events/{event_id}/door")
     assert door.locator("#attended").inner_text() == "0"
-    door.get_by_label("Name, email or organisation").fill("kather")
-    door.get_by_role("button", name="Find").click()
-    door.get_by_role("button", name="Check in Katherine Johnson").click()
+    check_in_by_search(door, "kather", "Katherine Johnson")
 
     # Then she is checked in, once, and the count shows her arrival
     assert door.get_by_text("Katherine Johnson is checked in.").is_visible()
@@ -132,4 +119,31 @@ def test_every_console_page_reads_well_without_javascript(local_stack: LocalStac
     page.goto(local_stack.url + "/console/organisers")
     page.get_by_role("button", name=re.compile("^Revoke key")).first.click()
     assert page.get_by_role("button", name="Revoke the key").is_visible()
+    context.close()
+
+
+def test_a_title_typed_as_one_long_word_does_not_widen_a_phone_s_page(local_stack: LocalStack, browser: Any) -> None:
+    # Given an event, a registration and a poll whose words are far wider than a phone
+    word = "Supercalifragilistic" * 7
+    event_id = local_stack.admin("POST", "/admin/events", {
+        "title": word, "number": 73, "starts_at": "2031-07-08T10:00:00+01:00",
+        "ends_at": "2031-07-08T16:00:00+01:00", "timezone": "Europe/London", "venue": "Venue" * 50,
+        "host": "Ofgem", "capacity": 5}).json()["event_id"]
+    assert local_stack.post(f"/events/{event_id}/registrations", json={
+        "email": f"wide-{secrets.token_hex(4)}@example.org", "name": "Wolfeschlegelsteinhausenbergerdorff" * 2,
+        "organisation": "NACA"}).status_code == 202
+    poll = local_stack.admin("POST", f"/admin/events/{event_id}/polls", {
+        "question": "Questionable" * 20 + "?", "kind": "single", "options": ["Optionality" * 10, "B"]}).json()
+    local_stack.pump()
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, local_stack)
+
+    # When the organiser opens the event's pages on a phone, then each fits its width
+    for path in (f"/console/events/{event_id}", f"/console/events/{event_id}/edit",
+                 f"/console/events/{event_id}/door?q=wolfe", f"/console/events/{event_id}/polls",
+                 f"/console/polls/{poll['poll_id']}/present", f"/console/events/{event_id}/report/preview",
+                 f"/console/events/{event_id}/cancel"):
+        page.goto(local_stack.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LocalStack
-from tests.e2e.console_steps import sign_in
+from tests.e2e.console_steps import create_poll, sign_in
 from tests.e2e.test_polls_e2e import EVENT, JSON, POLL_LINK, poll_link, polls_of, register
 
 pytestmark = pytest.mark.browser
@@ -37,11 +37,7 @@ def test_an_organiser_presents_a_poll_and_the_chart_follows_the_answers(
     # When the organiser signs in and creates a poll on the event's polls page
     sign_in(page, local_stack)
     page.goto(f"{local_stack.url}/console/events/{event_id}/polls")
-    page.get_by_label("Question").fill("Coffee or tea?")
-    page.get_by_label("One choice").check()
-    page.get_by_label("Options, one per line").fill("Coffee\nTea")
-    page.get_by_role("button", name="Create the poll").click()
-    assert page.get_by_text("Poll created: Coffee or tea?").is_visible()
+    create_poll(page, "Coffee or tea?", ["Coffee", "Tea"])
     [poll] = polls_of(local_stack, event_id)
 
     # And presents it on the room's screen

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import LocalStack
-from tests.e2e.console_steps import ORGANISER, sign_in
+from tests.e2e.console_steps import ORGANISER, follow_run_to_done, send_report, sign_in, write_and_preview_report
 from tests.e2e.test_polls_e2e import EVENT, register
 
 pytestmark = pytest.mark.browser
@@ -33,36 +33,23 @@ def test_an_organiser_writes_previews_tests_and_sends_the_report(
     # When the organiser writes a section and saves it to preview
     sign_in(page, local_stack)
     page.goto(f"{local_stack.url}/console/events/{event_id}/report")
-    section = page.get_by_role("group", name="Section 1")
-    section.get_by_label("Title").fill("Panel and workshops")
-    section.get_by_label("Text").fill("Thank you to **Ofgem** for hosting.\n\n- Centres of Excellence\n- Professions")
     page.get_by_label("Vote for the next topics").uncheck()
-    page.get_by_role("button", name="Save and preview").click()
+    write_and_preview_report(page, "Panel and workshops",
+                             "Thank you to **Ofgem** for hosting.\n\n- Centres of Excellence\n- Professions")
 
     # Then the preview shows the email with the section
-    assert page.get_by_role("heading", name="Preview of the report email").is_visible()
     assert page.get_by_text("Panel and workshops").first.is_visible()
 
     # When they send a test, its page follows the run to done
     page.get_by_role("button", name="Send a test to me").click()
     assert page.get_by_role("heading", name="Test send").is_visible()
-    local_stack.pump()
-    page.reload()
-    assert page.get_by_text("Done", exact=True).is_visible()
+    follow_run_to_done(page, local_stack)
     tests = [m for m in local_stack.outbox(to=ORGANISER) if m["subject"].startswith("[Test]") and title in m["subject"]]
     assert len(tests) == 1 and "Panel and workshops" in tests[0]["text"]
 
     # When they go to send it, the page says how many people it goes to
-    page.get_by_role("link", name="Report", exact=True).click()
-    page.get_by_role("link", name="Send the report…").click()
-    page.get_by_role("button", name="Send to 2 people").click()
-
     # Then the run's page follows it to done: two sent
-    assert page.get_by_role("heading", name="Sending the report").is_visible()
-    local_stack.pump()
-    page.reload()
-    assert page.get_by_text("Done", exact=True).is_visible()
-    assert "2 sent" in page.locator(".counts").inner_text().replace("\n", " ")
+    send_report(page, local_stack, 2)
     for email in people:
         assert [m for m in local_stack.outbox(to=email) if title in m["subject"]]
     page.screenshot(path=str(tmp_path / "report-sent.png"), full_page=True)

@@ -64,7 +64,8 @@ def test_slides_go_from_the_browser_to_the_bucket_with_and_without_a_script(
     naming_page = uploader.url
     uploader.get_by_label("File name").fill("Workshop notes.pdf")
     uploader.get_by_role("button", name="Add it to the slides").click()
-    assert uploader.get_by_text("Uploaded: Workshop notes.pdf").is_visible()
+    # Waited for: the click returns once the redirect's page starts arriving, not once it is drawn.
+    uploader.get_by_text("Uploaded: Workshop notes.pdf").wait_for()
     assert sorted(f["filename"] for f in files_of(local_stack, event_id)) == [
         "Communities of Practice.pdf", "Workshop notes.pdf"]
     plain.close()

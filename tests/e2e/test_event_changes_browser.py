@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.attendee_steps import register_on_the_page
 from tests.e2e.conftest import LocalStack
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,6 @@ EVENT = {
     "starts_at": "2030-06-11T10:00:00+01:00", "ends_at": "2030-06-11T16:00:00+01:00",
     "timezone": "Europe/London", "venue": "Close Brothers, London", "host": "Close Brothers", "capacity": 1,
 }
-KEY_DELAY_MS = 50
 
 
 @pytest.fixture
@@ -27,15 +27,6 @@ def phone(browser: Any) -> Iterator[Any]:
                                   is_mobile=True, has_touch=True)
     yield context.new_page()
     context.close()
-
-
-def _register(phone: Any, url: str, email: str, name: str) -> None:
-    phone.goto(url)
-    phone.get_by_label("Email address").press_sequentially(email, delay=KEY_DELAY_MS)
-    phone.get_by_label("Full name").press_sequentially(name, delay=KEY_DELAY_MS)
-    phone.get_by_label("Organisation").press_sequentially("Compilers Ltd", delay=KEY_DELAY_MS)
-    phone.get_by_role("button", name="Register").click()
-    assert phone.get_by_text(f"We've sent an email to {email}").is_visible()
 
 
 def _calendar(message: dict[str, Any]) -> list[str]:
@@ -48,8 +39,8 @@ def test_a_moved_then_cancelled_event_reaches_everyone(local_stack: LocalStack, 
     event_id = local_stack.admin("POST", "/admin/events", EVENT).json()["event_id"]
     page = f"{local_stack.url}/events/{event_id}"
     grace, alan = (f"e2e-{who}-{event_id}@example.org" for who in ("grace", "alan"))
-    _register(phone, page, grace, "Grace Hopper")
-    _register(phone, page, alan, "Alan Turing")
+    register_on_the_page(phone, page, grace, "Grace Hopper")
+    register_on_the_page(phone, page, alan, "Alan Turing")
     local_stack.pump()
 
     # When the organiser moves it a day later and to Leeds

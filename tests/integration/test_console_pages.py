@@ -313,5 +313,7 @@ def test_the_dashboard_shows_a_report_run_until_it_is_done(client: Any, organise
     pump.drain()
     done = console.get("/console").body.decode()
 
-    assert "Reports being sent" in queued and run.json_body["run_id"] in queued
+    assert "Reports being sent" in queued
+    # The run is named by its event and opens its progress page
+    assert f'/console/report-runs/{run.json_body["run_id"]}">Reported</a>: waiting to start' in queued
     assert "Reports being sent" not in done and "Reported: report to" not in done

@@ -27,7 +27,8 @@ def show(console: Console) -> Response:
     upcoming = [events.public_view(item) for item in events.upcoming_events(limit=12)]
     recent = [_follow_ups(item) for item in events.past_events(limit=RECENT)]
     waiting = nominations.list_nominations(nominations.RECEIVED)
-    in_flight = [run for item in recent if (run := item["run"]) and run["status"] not in (runs.DONE, runs.FAILED)]
+    in_flight = [{"run": run, "event": item["event"]} for item in recent
+                 if (run := item["run"]) and run["status"] not in (runs.DONE, runs.FAILED)]
     todo = [line for item in recent for line in item["todo"]]
     todo += [{"text": f"{_name(event)}: no polls yet for the day", "href": f"/console/events/{event['event_id']}"}
              for event in upcoming if _soon(event) and not polls.event_polls(event["event_id"])]

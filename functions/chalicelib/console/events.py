@@ -20,6 +20,8 @@ from chalicelib.registration import service as registrations
 blueprint = Blueprint(__name__)
 
 STATUSES = ("all", "confirmed", "offered", "waitlisted", "cancelled", "attended")
+AUDIENCE_WORDS = {"confirmed": "confirmed", "waitlisted": "waiting", "attended": "marked as attended",
+                  "all": "confirmed, waiting or marked as attended"}
 
 
 @pages.route(blueprint, "/console/events")
@@ -87,7 +89,12 @@ def change_event(console: pages.Console, event_id: str) -> Response:
     if problems:
         return _event_form(console, {name: str(value) for name, value in console.form.items()}, 400, problems,
                            event=current)
-    web.found(service.update_event(event_id, changes, notify=notify), "event")
+    try:
+        web.found(service.update_event(event_id, changes, notify=notify), "event")
+    except service.CapacityTooSmall as small:
+        # Known only when saving (people may confirm meanwhile): shown on the form, under its field.
+        return _event_form(console, {name: str(value) for name, value in console.form.items()}, 400,
+                           small.errors, event=current)
     told = " Attendees are told of any new time, place or title." if notify else " Nobody was emailed."
     return console.redirect(f"/console/events/{event_id}", flash="The event is saved." + told)
 
@@ -115,7 +122,11 @@ def cancel_event(console: pages.Console, event_id: str) -> Response:
 def write_to_people(console: pages.Console, event_id: str) -> Response:
     event, records = web.found(registrations.roster(event_id), "event")
     message, problems = messages.read_message(console.form)
-    if message is None:
+    if message is not None and not messages.audience_size(records, message.audience):
+        # Nothing would be sent: said on the form, rather than "on its way".
+        problems = {"audience": f"Nobody is {AUDIENCE_WORDS[message.audience]} yet, so this would reach no one. "
+                                "Choose another group, or write once people have registered."}
+    if message is None or problems:
         return console.page("console/event.html", 400, event=service.public_view(event), registrations=records,
                             total=len(records), search="", status_filter="all", statuses=STATUSES,
                             needs=needs.summarise(records), needs_labels=needs.LABELS,

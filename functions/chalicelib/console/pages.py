@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 from chalice import Blueprint, Response
 from chalice.app import Request
 
-from chalicelib.console import sessions
+from chalicelib.console import once, sessions
 from chalicelib.core import errors, web
 from chalicelib.core.settings import get_settings
 
@@ -69,8 +69,13 @@ class Console:
 
     @property
     def form(self) -> dict[str, Any]:
-        """The posted form (or JSON) as a dict, without its CSRF token."""
-        return {name: value for name, value in web.body(self.request).items() if name != CSRF_FIELD}
+        """The posted form (or JSON) as a dict, without its CSRF token and form id."""
+        return {name: value for name, value in web.body(self.request).items()
+                if name not in (CSRF_FIELD, once.FIELD)}
+
+    def new_form_id(self) -> str:
+        """A fresh id for a form being drawn (`_csrf.html` writes it): the form acts once."""
+        return once.new_form_id()
 
     @property
     def query(self) -> dict[str, str]:
@@ -153,9 +158,45 @@ def route(blueprint: Blueprint, path: str, methods: Iterable[str] = ("GET",),
                     raise errors.Forbidden({"csrf_token": _REFUSED_FORM}, page={"console_home": True})
             elif console is None:
                 return web.redirect(HOME)
-            return view(console, **params)
+            try:
+                form_id = once.read_form_id(web.body(request).get(once.FIELD)) if request.method == "POST" else None
+                if form_id:
+                    return _once(console, form_id, lambda: view(console, **params))
+                return view(console, **params)
+            except errors.Refused as refused:
+                # A page the console cannot show (an unknown event, a cancelled one) leads back to
+                # the console, not to the public site's events.
+                refused.page.setdefault("console_home", True)
+                raise
 
         blueprint.route(path, methods=wanted, **options)(signed_in)
         return view
 
     return declare
+
+
+_STILL_RUNNING = "That form was sent twice; it is acted on once. Its first sending is still being handled."
+
+
+def _once(console: Console, form_id: str, run: Callable[[], Response]) -> Response:
+    """Run a form's view on its first sending only; a later one follows the first's redirect."""
+    session = console.session
+    if not once.claim(session.token_hash, form_id, session.expires_at):
+        location = once.first_answer(session.token_hash, form_id, session.expires_at)
+        if location is None:
+            return console.redirect(HOME, flash=_STILL_RUNNING)
+        if location:
+            # The first's message is still waiting in the session: the page shows it.
+            return Response(body="", status_code=303, headers={"Location": location})
+    try:
+        response = run()
+    except BaseException:
+        once.release(session.token_hash, form_id)
+        raise
+    went = (response.headers or {}).get("Location")
+    if 300 <= response.status_code < 400 and isinstance(went, str) and went:
+        once.answered(session.token_hash, form_id, went)
+    else:
+        # An answer with the form's errors (or a page to confirm on) draws the form anew.
+        once.release(session.token_hash, form_id)
+    return response

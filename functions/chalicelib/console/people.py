@@ -16,14 +16,14 @@ blueprint = Blueprint(__name__)
 
 @pages.route(blueprint, "/console/people")
 def people_page(console: pages.Console) -> Response:
-    return console.page("console/people.html", values={}, errors={})
+    return console.page("console/people.html", values={}, errors={}, failed="")
 
 
 @pages.route(blueprint, "/console/people/export", methods=["POST"])
 def export_person(console: pages.Console) -> Response:
     email, problems = forms.read_person(console.form)
     if email is None:
-        return console.page("console/people.html", 400, values=console.form, errors=problems)
+        return console.page("console/people.html", 400, values=console.form, errors=problems, failed="export")
     exported = people.export_person(email, console.organiser)
     return console.page("console/people_export.html", email=email, exported=exported,
                         held={kind: len(items) for kind, items in exported["held"].items()},
@@ -37,7 +37,7 @@ def erase_person(console: pages.Console) -> Response:
     confirmed = form.pop("confirm", "") == "yes"
     email, problems = forms.read_person(form)
     if email is None:
-        return console.page("console/people.html", 400, values=form, errors=problems)
+        return console.page("console/people.html", 400, values=form, errors=problems, failed="erase")
     if not confirmed:
         exported = people.export_person(email, console.organiser)
         held = {kind: len(items) for kind, items in exported["held"].items() if items}

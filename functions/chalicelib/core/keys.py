@@ -104,6 +104,11 @@ def console_session(session_hash: str) -> Key:
     return {"pk": f"CONSOLESESSION#{session_hash}", "sk": "SESSION"}
 
 
+def console_form(session_hash: str, form_id: str) -> Key:
+    """One console form sent in one session: claimed by its first sending, so a second does nothing."""
+    return {"pk": f"CONSOLEFORM#{session_hash}#{form_id}", "sk": "FORM"}
+
+
 def slide(event_id: str, file_id: str) -> Key:
     return {"pk": f"EVENT#{event_id}", "sk": f"SLIDE#{file_id}"}
 

@@ -44,6 +44,11 @@ def read_message(data: dict[str, Any]) -> tuple[MessageInput | None, dict[str, s
     return MessageInput(audience, subject, markdown), {}
 
 
+def audience_size(records: list[dict[str, Any]], audience: str) -> int:
+    """How many of an event's registrations a message to `audience` goes to."""
+    return sum(1 for record in records if _in_audience(record, audience))
+
+
 def _in_audience(record: dict[str, Any], audience: str) -> bool:
     status = record.get("status")
     if audience == "attended":
