@@ -25,7 +25,7 @@ def test_the_local_organiser_signs_in_from_the_outbox_and_out_again(local_stack:
     assert page.get_by_label("Email address").get_attribute("aria-invalid") == "true"
 
     # When the local stack's organiser signs in with the emailed link
-    sign_in(page, local_stack)
+    sign_in(page, local_stack, ORGANISER)
 
     # Then the dashboard shows who is signed in, and the session cookie is HttpOnly
     assert page.get_by_text(ORGANISER).is_visible()
