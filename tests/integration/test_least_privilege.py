@@ -3,7 +3,6 @@ calls the handler, so the permission trace (tests/permissions.py) sees the call 
 
 from __future__ import annotations
 
-import copy
 import importlib
 import json
 from typing import Any
@@ -71,31 +70,14 @@ SENDS = {
 @pytest.mark.parametrize("handler", sorted(SENDS))
 def test_a_failed_send_leaves_no_claim_behind_and_its_redelivery_runs_it(
         deployed: Any, handler: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.core import workers
-
     # Given a consumer whose guarded action fails once (SES down, say)
-    real_once = workers.once
-    ran: list[str] = []
-
-    def failing_once(name: str, payload: dict[str, Any], action: Any) -> Any:
-        def flaky(value: dict[str, Any]) -> Any:
-            ran.append(name)
-            if len(ran) == 1:
-                raise RuntimeError("the send failed")
-            return None  # what the action did is not what this test is about
-        return real_once(name, payload, flaky)
-
-    monkeypatch.setattr(workers, "once", failing_once)
+    ran = first_send_fails(monkeypatch, then_send=False)
     batch = sample_event(SENDS[handler])
     del batch["Records"][1:]
     consume = _as_lambda(handler)
 
     # When the record is delivered, fails, and is delivered again
-    try:
-        first = consume(copy.deepcopy(batch))
-    except Exception:  # every record of the batch failed: the invocation fails, as in Lambda
-        first = {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}
-    second = consume(copy.deepcopy(batch))
+    first, second = (deliver(consume, batch) for _ in range(2))
 
     # Then the first is retried, and the retry runs the action again (its claim was removed)
     assert first == {"batchItemFailures": [{"itemIdentifier": batch["Records"][0]["messageId"]}]}

@@ -24,8 +24,9 @@ def delivery_of(aws_calls: Any, detail_type: str, sample: str) -> dict[str, Any]
     return batch
 
 
-def first_send_fails(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Make the first action run through `workers.once` raise; return the names of those run."""
+def first_send_fails(monkeypatch: pytest.MonkeyPatch, *, then_send: bool = True) -> list[str]:
+    """Make the first action run through `workers.once` raise; return the names of those run.
+    With `then_send` false the later ones do nothing either (what they do is not under test)."""
     from chalicelib.core import workers
 
     real_once = workers.once
@@ -36,7 +37,7 @@ def first_send_fails(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             ran.append(name)
             if len(ran) == 1:
                 raise RuntimeError("the send failed")
-            return action(value)
+            return action(value) if then_send else None
         return real_once(name, payload, flaky)
 
     monkeypatch.setattr(workers, "once", failing_once)
