@@ -57,9 +57,8 @@ def run(people: int) -> dict[str, Any]:
         from chalice.test import Client
 
         from app import app
-        from clubflow.dev.pump import Pump
 
-        pump = Pump(app, deployment.deployed)
+        pump = stack.child_pump(app, deployment.deployed)
         with Client(app) as client:
             event_id = stack.create_event(client, deployment, capacity=500)
             client.http.put(f"/admin/events/{event_id}/report", headers=deployment.admin,
