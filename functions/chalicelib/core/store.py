@@ -139,13 +139,18 @@ def _write(call: Callable[..., Any], operation: Operation, **extra: Any) -> Any:
         raise ConditionFailed() from exc
 
 
-def get_many(item_keys: Sequence[Mapping[str, str]]) -> list[Item]:
-    """The items at these keys that exist (strongly consistent), 100 keys a request."""
+def get_many(item_keys: Sequence[Mapping[str, str]], fields: Sequence[str] | None = None) -> list[Item]:
+    """The items at these keys that exist (strongly consistent), 100 keys a request; with
+    `fields`, only those attributes of each (and its key)."""
     found: list[Item] = []
     client = aws.dynamodb()
+    projection: dict[str, Any] = {}
+    if fields:
+        names = {f"#f{i}": name for i, name in enumerate(("pk", "sk", *fields))}
+        projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
     for start in range(0, len(item_keys), 100):
         wanted: dict[str, Any] = {table(): {"Keys": [to_dynamo(key) for key in item_keys[start:start + 100]],
-                                            "ConsistentRead": True}}
+                                            "ConsistentRead": True, **projection}}
         while wanted:
             response = client.batch_get_item(RequestItems=wanted)
             found.extend(from_dynamo(raw) for raw in response.get("Responses", {}).get(table(), []))

@@ -152,20 +152,21 @@ def child_pump(app: Chalice, deployed: Deployed) -> Pump:
             if not self.relays:
                 return 0
             if not self.unrelayed:
-                got = self.streams.get_records(ShardIterator=self.iterator,
-                                               Limit=max(source.batch_size for source in self.relays))
+                # Read ahead (GetRecords' limit), handed to the relay a batch at a time.
+                got = self.streams.get_records(ShardIterator=self.iterator, Limit=1000)
                 self.iterator, self.unrelayed = got["NextShardIterator"], list(got["Records"])
-            if not self.unrelayed:
+            records = self.unrelayed[:max(source.batch_size for source in self.relays)]
+            if not records:
                 return 0
-            event = _stream_event([_Record(record) for record in self.unrelayed], self.table_name)
+            event = _stream_event([_Record(record) for record in records], self.table_name)
             for source in self.relays:
                 try:
                     self.app.handler_map[source.name](event, LocalContext(source.name))
                 except Exception:
                     logging.getLogger("clubflow.dev.pump").exception("outbox relay failed; retried next round")
                     return 0
-            relayed, self.unrelayed = len(self.unrelayed), []
-            return relayed
+            del self.unrelayed[:len(records)]
+            return len(records)
 
     return ChildPump()
 
