@@ -72,7 +72,7 @@ def in_flight(details: Iterable[Detail]) -> set[tuple[str, str]]:
     """Of the deliveries these Send events are about, the keys of those still in flight (one read
     for the lot: usually their workers have already marked them sent)."""
     wanted = {(key["pk"], key["sk"]): key for detail in details for key in record_keys(detail)}
-    found = store.get_many(list(wanted.values()))
+    found = store.get_many(list(wanted.values()), fields=("outcome",))
     return {(item["pk"], item["sk"]) for item in found if item.get("outcome") == SENDING}
 
 

@@ -139,13 +139,18 @@ def _write(call: Callable[..., Any], operation: Operation, **extra: Any) -> Any:
         raise ConditionFailed() from exc
 
 
-def get_many(item_keys: Sequence[Mapping[str, str]]) -> list[Item]:
-    """The items at these keys that exist (strongly consistent), 100 keys a request."""
+def get_many(item_keys: Sequence[Mapping[str, str]], fields: Sequence[str] | None = None) -> list[Item]:
+    """The items at these keys that exist (strongly consistent), 100 keys a request; with
+    `fields`, only those attributes of each (and its key)."""
     found: list[Item] = []
     client = aws.dynamodb()
+    projection: dict[str, Any] = {}
+    if fields:
+        names = {f"#f{i}": name for i, name in enumerate(("pk", "sk", *fields))}
+        projection = {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
     for start in range(0, len(item_keys), 100):
         wanted: dict[str, Any] = {table(): {"Keys": [to_dynamo(key) for key in item_keys[start:start + 100]],
-                                            "ConsistentRead": True}}
+                                            "ConsistentRead": True, **projection}}
         while wanted:
             response = client.batch_get_item(RequestItems=wanted)
             found.extend(from_dynamo(raw) for raw in response.get("Responses", {}).get(table(), []))
@@ -175,8 +180,10 @@ def delete_many(item_keys: Sequence[Mapping[str, str]]) -> None:
 
 def query(pk: str, *, sk_prefix: str | None = None, index: str | None = None,
           sk_from: str | None = None, forward: bool = True, limit: int | None = None,
-          page_size: int = 200) -> Iterator[Item]:
-    """Yield items of one partition, page by page, so large partitions stream in constant memory."""
+          page_size: int = 200, fields: Sequence[str] | None = None) -> Iterator[Item]:
+    """Yield items of one partition, page by page, so large partitions stream in constant memory;
+    with `fields`, only those attributes of each item (a walk over many items that needs a few
+    of each reads, sends and parses no more)."""
     pk_attr, sk_attr = (f"{index}pk", f"{index}sk") if index else ("pk", "sk")
     condition = "#pk = :pk"
     vals: dict[str, Any] = {":pk": pk}
@@ -196,6 +203,10 @@ def query(pk: str, *, sk_prefix: str | None = None, index: str | None = None,
     }
     if index:
         kwargs["IndexName"] = index
+    if fields:
+        projected = {f"#f{i}": name for i, name in enumerate(fields)}
+        kwargs["ProjectionExpression"] = ", ".join(projected)
+        kwargs["ExpressionAttributeNames"].update(projected)
     yielded = 0
     while True:
         response = aws.dynamodb().query(**kwargs)

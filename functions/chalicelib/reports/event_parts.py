@@ -41,7 +41,7 @@ def organisations_present(event_id: str) -> list[str]:
     nobody was marked; organisations only, never a person's name."""
     attended: list[str] = []
     confirmed: list[str] = []
-    for person in registrations.confirmed_registrations(event_id):
+    for person in registrations.confirmed_registrations(event_id, fields=("organisation", "attended")):
         organisation = str(person.get("organisation") or "")
         confirmed.append(organisation)
         if person.get("attended"):

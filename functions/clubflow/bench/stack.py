@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from chalice import Chalice
     from chalice.test import Client
 
+    from clubflow.dev.pump import Pump
     from clubflow.dev.resources import Deployed
 
 REGION = "eu-west-2"
@@ -125,3 +127,52 @@ def silenced() -> Iterator[None]:
     """The functions print their metric lines; a benchmark prints its figures only."""
     with contextlib.redirect_stdout(io.StringIO()):
         yield
+
+
+def child_pump(app: Chalice, deployed: Deployed) -> Pump:
+    """The event pump for a moto in a child process: the outbox relay reads the table's stream
+    through moto's DynamoDB Streams API (the local stack's pump reads moto's memory, which is
+    not this process's here), from its first record on, and keeps its place between rounds."""
+    import boto3
+
+    from clubflow.dev.pump import LocalContext, Pump, _stream_event
+
+    class ChildPump(Pump):
+        def __init__(self) -> None:
+            super().__init__(app, deployed)
+            self.table_name = deployed.environment.get("TABLE_NAME", "")
+            self.streams = boto3.client("dynamodbstreams")
+            arn = boto3.client("dynamodb").describe_table(TableName=self.table_name)["Table"]["LatestStreamArn"]
+            shard = self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            self.iterator = self.streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                                            ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            self.unrelayed: list[Any] = []
+
+        def relay_outbox(self) -> int:
+            if not self.relays:
+                return 0
+            if not self.unrelayed:
+                # Read ahead (GetRecords' limit), handed to the relay a batch at a time.
+                got = self.streams.get_records(ShardIterator=self.iterator, Limit=1000)
+                self.iterator, self.unrelayed = got["NextShardIterator"], list(got["Records"])
+            records = self.unrelayed[:max(source.batch_size for source in self.relays)]
+            if not records:
+                return 0
+            event = _stream_event([_Record(record) for record in records], self.table_name)
+            for source in self.relays:
+                try:
+                    self.app.handler_map[source.name](event, LocalContext(source.name))
+                except Exception:
+                    logging.getLogger("clubflow.dev.pump").exception("outbox relay failed; retried next round")
+                    return 0
+            del self.unrelayed[:len(records)]
+            return len(records)
+
+    return ChildPump()
+
+
+@dataclass
+class _Record:
+    """A stream record as read over HTTP, shaped as the pump's in-process records are."""
+
+    record: dict[str, Any]
