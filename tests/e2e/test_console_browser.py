@@ -146,4 +146,13 @@ def test_a_title_typed_as_one_long_word_does_not_widen_a_phone_s_page(local_stac
                  f"/console/events/{event_id}/cancel"):
         page.goto(local_stack.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+    # And so do the public pages that show the same words (the events list is shared by every
+    # event on the stack: one wide title there covered the links below it)
+    for path in ("/events", f"/events/{event_id}", "/events/past"):
+        page.goto(local_stack.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.goto(local_stack.url + "/events")
+    page.get_by_role("link", name="Host an event").click()
+    page.get_by_role("heading", name="Host a CofEe Club event").wait_for()
     context.close()
