@@ -8,10 +8,12 @@ comes back with the values kept, asking the person to press its button again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from chalicelib.core import clock
+from chalicelib.core.validation import Form
 
 HONEYPOT = "website"
 FORM_STARTED = "form_started"
@@ -56,3 +58,23 @@ def too_fast(data: dict[str, Any], *, browser_form: bool, now: datetime | None =
         return True
     # A stamp from the future was not served by us, and counts as too fast.
     return int((now or clock.now()).timestamp()) - stamp < MIN_FILL_SECONDS
+
+
+@dataclass(frozen=True)
+class EmailRequest:
+    """An address typed into a public form that only asks for an emailed link."""
+
+    email: str
+    # The hidden "website" field: people never see it, form-filling robots do.
+    by_robot: bool
+
+
+def read_email_request(data: dict[str, Any]) -> tuple[EmailRequest | None, Form]:
+    """A form of one address and the honeypot (a vote for a topic, a personal poll link)."""
+    form = Form(data)
+    form.unknown({"email", HONEYPOT})
+    email = form.email()
+    form.values.pop(HONEYPOT, None)
+    if not form.ok or email is None:
+        return None, form
+    return EmailRequest(email=email, by_robot=filled_honeypot(data)), form

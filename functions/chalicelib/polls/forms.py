@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.core.form_guard import HONEYPOT, filled_honeypot
 from chalicelib.core.text import one_line
 from chalicelib.core.validation import Form
 
@@ -208,25 +207,3 @@ def read_answer(poll: Mapping[str, Any], raw: Any) -> tuple[Answer | None, str]:
     # Listed in the poll's own order, each once, however they were sent.
     return [option for option in options if option in chosen], ""
 
-
-# --- attendees in the room: ask for the personal link ------------------------------------------
-
-LINK_REQUEST_FIELDS = {"email", HONEYPOT}
-
-
-@dataclass(frozen=True)
-class LinkRequest:
-    email: str
-    # The hidden "website" field: people never see it, form-filling robots do.
-    by_robot: bool
-
-
-def read_link_request(data: dict[str, Any]) -> tuple[LinkRequest | None, Form]:
-    """The address a person registered with, to email their personal poll link to."""
-    form = Form(data)
-    form.unknown(LINK_REQUEST_FIELDS)
-    email = form.email()
-    form.values.pop(HONEYPOT, None)
-    if not form.ok or email is None:
-        return None, form
-    return LinkRequest(email=email, by_robot=filled_honeypot(data)), form

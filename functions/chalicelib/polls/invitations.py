@@ -15,12 +15,12 @@ from typing import Any
 
 from chalicelib.core import batches, bus, clock, hashing, keys, mail, outbox, rate_limits, schedules, store
 from chalicelib.core.domain_events import PollInvitationDue, PollInvitationsRequested, PollLinkRequested
+from chalicelib.core.form_guard import EmailRequest
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
 from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.polls import service
-from chalicelib.polls.forms import LinkRequest
 from chalicelib.registration import service as registrations
 
 INVITATIONS_REQUESTED = "PollInvitationsRequested"
@@ -165,7 +165,7 @@ def _email_link(event: dict[str, Any], registration: dict[str, Any], polls: list
 # attendee per poll still holds, and a stranger typing someone else's address gains nothing.
 
 
-def request_link(event_id: str, request: LinkRequest) -> None:
+def request_link(event_id: str, request: EmailRequest) -> None:
     """Accept a request for a personal poll link; the answer never depends on who asked.
 
     Within the rate limit the request is stored for the relay; robots and requests over the

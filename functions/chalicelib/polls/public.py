@@ -11,7 +11,7 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.core import web
+from chalicelib.core import form_guard, web
 from chalicelib.events import service as events
 from chalicelib.polls import forms, service
 from chalicelib.polls.forms import Answer
@@ -33,7 +33,7 @@ def ask_for_link(event_id: str) -> Response:
 
     request = blueprint.current_request
     event = web.found(events.get_event(event_id), "event")
-    link_request, form = forms.read_link_request(web.body(request))
+    link_request, form = form_guard.read_email_request(web.body(request))
     if link_request is None:
         if web.wants_json(request):
             return web.invalid(form.errors)

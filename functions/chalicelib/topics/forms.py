@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.core.form_guard import HONEYPOT, filled_honeypot
+from chalicelib.core.form_guard import HONEYPOT, filled_honeypot, read_email_request
 from chalicelib.core.validation import Form
 
 SUGGESTION_FIELDS = {"title", "description", "email", HONEYPOT}
-VOTE_FIELDS = {"email", HONEYPOT}
 MAX_TITLE = 120
 MAX_DESCRIPTION = 1000
 
@@ -23,10 +22,8 @@ class TopicSuggestion:
     by_robot: bool
 
 
-@dataclass(frozen=True)
-class VoteRequest:
-    email: str
-    by_robot: bool
+# A vote asks only for the voter's address (its link is emailed there).
+read_vote = read_email_request
 
 
 def read_suggestion(data: dict[str, Any]) -> tuple[TopicSuggestion | None, Form]:
@@ -45,16 +42,6 @@ def read_suggestion(data: dict[str, Any]) -> tuple[TopicSuggestion | None, Form]
         email=email,
         by_robot=filled_honeypot(data),
     ), form
-
-
-def read_vote(data: dict[str, Any]) -> tuple[VoteRequest | None, Form]:
-    form = Form(data)
-    form.unknown(VOTE_FIELDS)
-    email = form.email()
-    form.values.pop(HONEYPOT, None)
-    if not form.ok or email is None:
-        return None, form
-    return VoteRequest(email=email, by_robot=filled_honeypot(data)), form
 
 
 # --- organisers: merge and choose ---------------------------------------------------------------

@@ -15,9 +15,10 @@ from typing import Any
 
 from chalicelib.core import clock, hashing, keys, mail, outbox, privacy, rate_limits, store, tokens
 from chalicelib.core.domain_events import TopicSuggested, VoteRequested
+from chalicelib.core.form_guard import EmailRequest
 from chalicelib.core.observability import logger
 from chalicelib.core.settings import get_settings
-from chalicelib.topics.forms import TopicSuggestion, VoteRequest
+from chalicelib.topics.forms import TopicSuggestion
 
 TOPIC_SUGGESTED = "TopicSuggested"
 VOTE_REQUESTED = "VoteRequested"
@@ -82,7 +83,7 @@ def suggest_topic(suggestion: TopicSuggestion) -> None:
                                                           "suggested_at": suggested_at})])
 
 
-def request_vote(topic: dict[str, Any], vote: VoteRequest) -> None:
+def request_vote(topic: dict[str, Any], vote: EmailRequest) -> None:
     """Have a link emailed that counts this person's vote for the topic when opened."""
     if vote.by_robot or not _within_rate_limits(vote.email):
         logger.info("vote request dropped", extra={"by_robot": vote.by_robot})
