@@ -28,10 +28,6 @@ blueprint = Blueprint(__name__)
 PRESENT_REFRESH_SECONDS = 4
 
 
-def _chart(poll: dict[str, Any], *, min_answers: int = 0) -> dict[str, Any]:
-    return _chart_of(service.poll_results(poll["poll_id"]) or {**poll, "total": 0, "counts": {}}, min_answers)
-
-
 def _chart_of(found: dict[str, Any], min_answers: int) -> dict[str, Any]:
     """A poll's results (polls.service.poll_results) as the report's chart, with its sentences."""
     return {**charts.poll_chart(found, min_answers), "summary": found.get("summary", [])}
@@ -39,7 +35,9 @@ def _chart_of(found: dict[str, Any], min_answers: int) -> dict[str, Any]:
 
 def _polls_page(console: pages.Console, event: dict[str, Any], status: int = 200, *,
                 values: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> Response:
-    polls = [{**poll, "chart": _chart(poll)} for poll in service.event_polls(event["event_id"])]
+    found = service.event_polls(event["event_id"])
+    polls = [{**poll, "chart": _chart_of(results, 0)}
+             for poll, results in zip(found, service.results_of(found), strict=True)]
     return console.page("console/polls.html", status, event=event, polls=polls,
                         values=values or {"kind": "single", "scale_min": "1", "scale_max": "10"},
                         errors=errors or {}, max_options=forms.MAX_OPTIONS)
@@ -120,7 +118,7 @@ def present(console: pages.Console, poll_id: str) -> Response:
     link = _vote_link(event["event_id"])
     return console.page("console/present.html", poll=poll, event=event, link=link,
                         short_link=link.split("://", 1)[-1], qr=_qr_image(link),
-                        chart=_chart(poll, min_answers=charts.DEFAULT_MIN_ANSWERS),
+                        chart=_chart_of(service.results_of([poll])[0], charts.DEFAULT_MIN_ANSWERS),
                         min_answers=charts.DEFAULT_MIN_ANSWERS,
                         refresh=PRESENT_REFRESH_SECONDS)
 

@@ -9,7 +9,7 @@ therefore the database's rule, whatever the page or the network does.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -123,7 +123,16 @@ def poll_results(poll_id: str) -> dict[str, Any] | None:
     poll = get_poll(poll_id)
     if poll is None:
         return None
-    held = store.get(keys.poll_results(poll_id)) or {}
+    return _results(poll, store.get(keys.poll_results(poll_id)) or {})
+
+
+def results_of(polls: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """What poll_results gives, for each of these polls already read: their counts in one read."""
+    held = {item["poll_id"]: item for item in store.get_many([keys.poll_results(poll["poll_id"]) for poll in polls])}
+    return [_results(poll, held.get(poll["poll_id"], {})) for poll in polls]
+
+
+def _results(poll: Mapping[str, Any], held: Mapping[str, Any]) -> dict[str, Any]:
     counts, respondents = held.get("counts", {}), int(held.get("respondents", 0))
     return {
         **poll_view(poll),
