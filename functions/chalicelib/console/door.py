@@ -10,6 +10,7 @@ from urllib.parse import quote
 from chalice import Blueprint, Response
 
 from chalicelib.console import pages
+from chalicelib.console.events import matches
 from chalicelib.core import errors, web
 from chalicelib.events import service as events
 from chalicelib.registration import checkins
@@ -60,16 +61,12 @@ def arrivals(console: pages.Console, event_id: str) -> Response:
     return web.json_response(_counts(event), headers=pages.PRIVATE)
 
 
-
 def _counts(event: dict[str, Any]) -> dict[str, int]:
     shown = events.counts(event)  # a place held for an open offer is not yet someone at the door
     return {"attended": shown["attended"], "confirmed": shown["confirmed"]}
 
 
 def _search(records: list[dict[str, Any]], search: str) -> list[dict[str, Any]]:
-    wanted = search.lower()
     held = [r for r in records if r.get("status") == registrations.CONFIRMED or r.get("attended")]
-    return sorted((r for r in held if any(wanted in str(r.get(name) or "").lower()
-                                          for name in ("name", "email", "organisation"))),
-                  key=lambda r: str(r.get("name") or r.get("email")).lower())
+    return sorted((r for r in held if matches(r, search)), key=lambda r: str(r.get("name") or r.get("email")).lower())
 

@@ -56,11 +56,18 @@ def event_page(console: pages.Console, event_id: str) -> Response:
     query = console.query
     status = query.get("status", "all") if query.get("status") in STATUSES else "all"
     search = query.get("q", "").strip()
-    shown = [record for record in records if _matches(record, search) and _has_status(record, status)]
-    return console.page("console/event.html", event=service.public_view(event), registrations=shown,
-                        total=len(records), search=search, status_filter=status, statuses=STATUSES,
+    shown = [record for record in records if matches(record, search) and _has_status(record, status)]
+    return _event_page(console, event, records, shown, search=search, status_filter=status)
+
+
+def _event_page(console: pages.Console, event: dict[str, Any], records: list[dict[str, Any]],
+                shown: list[dict[str, Any]], status: int = 200, *, search: str = "", status_filter: str = "all",
+                values: dict[str, Any] | None = None, errors: dict[str, str] | None = None) -> Response:
+    """The event's page: `shown` of its registrations `records`, and the message form."""
+    return console.page("console/event.html", status, event=service.public_view(event), registrations=shown,
+                        total=len(records), search=search, status_filter=status_filter, statuses=STATUSES,
                         needs=needs.summarise(records), needs_labels=needs.LABELS,
-                        audiences=messages.AUDIENCES, values={}, errors={})
+                        audiences=messages.AUDIENCES, values=values or {}, errors=errors or {})
 
 
 @pages.route(blueprint, "/console/events/{event_id}/registrations.csv")
@@ -127,10 +134,7 @@ def write_to_people(console: pages.Console, event_id: str) -> Response:
         problems = {"audience": f"Nobody is {AUDIENCE_WORDS[message.audience]} yet, so this would reach no one. "
                                 "Choose another group, or write once people have registered."}
     if message is None or problems:
-        return console.page("console/event.html", 400, event=service.public_view(event), registrations=records,
-                            total=len(records), search="", status_filter="all", statuses=STATUSES,
-                            needs=needs.summarise(records), needs_labels=needs.LABELS,
-                            audiences=messages.AUDIENCES, values=console.form, errors=problems)
+        return _event_page(console, event, records, records, 400, values=console.form, errors=problems)
     messages.send_message(event_id, message, console.organiser)
     flash = f"Your message \u201c{message.subject}\u201d is on its way, one email to each ({message.audience})."
     return console.redirect(f"/console/events/{event_id}", flash=flash)
@@ -145,7 +149,8 @@ def _event_form(console: pages.Console, values: dict[str, Any], status: int = 20
                         zones=event_forms.ZONES, slide_policies=service.SLIDE_POLICIES)
 
 
-def _matches(record: dict[str, Any], search: str) -> bool:
+def matches(record: dict[str, Any], search: str) -> bool:
+    """Whether the search is in the registration's name, email or organisation (any case)."""
     if not search:
         return True
     wanted = search.lower()
