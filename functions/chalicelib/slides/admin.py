@@ -20,13 +20,12 @@ def start_slide_upload(event_id: str) -> Response:
     data = web.body(request)
     web.found(events.get_event(event_id), "event")
     upload = web.valid(forms.read_upload(data))
-    location = {"Location": web.absolute(f"/admin/events/{event_id}/slides/{{file_id}}")}
     if upload.method == "POST":
         form = service.start_form_upload(event_id, upload, organiser_email(request.context))
         return web.json_response(
             {"upload_url": form.url, "key": form.fields["key"], "file_id": form.file_id, "method": "POST",
              "fields": form.fields, "expires_in": form.expires_in},
-            201, headers={"Location": location["Location"].format(file_id=form.file_id)})
+            201, headers={"Location": web.absolute(f"/admin/events/{event_id}/slides/{form.file_id}")})
     plan = service.start_upload(event_id, upload, organiser_email(request.context))
     return web.json_response(
         {"upload_url": plan.upload_url, "key": plan.key, "file_id": plan.file_id,
