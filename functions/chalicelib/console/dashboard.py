@@ -11,6 +11,8 @@ from typing import Any
 from chalice import Response
 
 from chalicelib.console.pages import Console
+from chalicelib.core import clock
+from chalicelib.core.text import display_title
 from chalicelib.events import service as events
 from chalicelib.nominations import service as nominations
 from chalicelib.polls import service as polls
@@ -61,12 +63,8 @@ def _follow_ups(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _soon(event: dict[str, Any]) -> bool:
-    from chalicelib.core import clock
-
     return not event.get("cancelled_at") and clock.parse(event["starts_at"]) - clock.now() <= POLLS_BEFORE
 
 
 def _name(event: dict[str, Any]) -> str:
-    from chalicelib.core.text import display_title
-
     return display_title(event)
