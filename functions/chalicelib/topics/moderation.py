@@ -17,8 +17,6 @@ from chalicelib.core import clock, keys, store
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.topics import service
 
-HIDDEN = service.HIDDEN
-MERGED = service.MERGED
 # Votes moved in one transaction: a delete and a put each, and the count (DynamoDB takes 100).
 MOVE_CHUNK = 49
 ORGANISER_LIMIT = 1000
@@ -68,9 +66,9 @@ def hide_topic(topic_id: str, organiser: str) -> dict[str, Any]:
     Raises NotFound for an unknown or unconfirmed topic, Conflict for a merged one.
     """
     item = _confirmed_topic(topic_id)
-    if item.get("status") == HIDDEN:
+    if item.get("status") == service.HIDDEN:
         return organiser_view(item)
-    if item.get("status") == MERGED:
+    if item.get("status") == service.MERGED:
         raise Conflict({"topic": "This topic was merged into another; hide that one instead."})
     now = clock.iso(clock.now())
     listing = keys.hidden_topic_listing(now, topic_id)
@@ -79,7 +77,7 @@ def hide_topic(topic_id: str, organiser: str) -> dict[str, Any]:
             keys.topic(topic_id),
             "SET #status = :hidden, hidden_at = :now, hidden_by = :by, gsi1pk = :gpk, gsi1sk = :gsk",
             condition="#status = :listed", names=store.names("status"),
-            vals={":hidden": HIDDEN, ":listed": service.LISTED, ":now": now, ":by": organiser,
+            vals={":hidden": service.HIDDEN, ":listed": service.LISTED, ":now": now, ":by": organiser,
                   ":gpk": listing["gsi1pk"], ":gsk": listing["gsi1sk"]})
     except store.ConditionFailed:
         return hide_topic(topic_id, organiser)  # changed meanwhile (merged, hidden): answer as it is now
@@ -94,7 +92,7 @@ def show_topic(topic_id: str) -> dict[str, Any]:
     item = _confirmed_topic(topic_id)
     if item.get("status") == service.LISTED:
         return organiser_view(item)
-    if item.get("status") == MERGED:
+    if item.get("status") == service.MERGED:
         raise Conflict({"topic": "This topic was merged into another, which holds its votes."})
     listing = keys.topic_listing(int(item.get("votes", 0)), item["confirmed_at"], topic_id)
     try:
@@ -102,7 +100,7 @@ def show_topic(topic_id: str) -> dict[str, Any]:
             keys.topic(topic_id),
             "SET #status = :listed, gsi1pk = :gpk, gsi1sk = :gsk REMOVE hidden_at, hidden_by",
             condition="#status = :hidden", names=store.names("status"),
-            vals={":hidden": HIDDEN, ":listed": service.LISTED,
+            vals={":hidden": service.HIDDEN, ":listed": service.LISTED,
                   ":gpk": listing["gsi1pk"], ":gsk": listing["gsi1sk"]})
     except store.ConditionFailed:
         return show_topic(topic_id)
@@ -143,16 +141,16 @@ def merge_topics(duplicate_id: str, into_id: str, organiser: str) -> Merge:
     if service.listed_topic(into_id) is None:
         raise Invalid({"into": "Choose a listed topic to merge into; this one is unknown, hidden or merged."})
     duplicate = _confirmed_topic(duplicate_id)
-    if duplicate.get("status") == MERGED and duplicate.get("merged_into") != into_id:
+    if duplicate.get("status") == service.MERGED and duplicate.get("merged_into") != into_id:
         raise Conflict({"topic": f"This topic was already merged into {duplicate.get('merged_into')}."})
-    if duplicate.get("status") != MERGED:
+    if duplicate.get("status") != service.MERGED:
         try:
             store.update(
                 keys.topic(duplicate_id),
                 "SET #status = :merged, merged_into = :into, merged_at = :now, merged_by = :by "
                 "REMOVE gsi1pk, gsi1sk, chosen_at, chosen_by",
                 condition="#status = :seen", names=store.names("status"),
-                vals={":merged": MERGED, ":into": into_id, ":now": clock.iso(clock.now()),
+                vals={":merged": service.MERGED, ":into": into_id, ":now": clock.iso(clock.now()),
                       ":by": organiser, ":seen": duplicate["status"]},
                 return_values="NONE")
         except store.ConditionFailed:
