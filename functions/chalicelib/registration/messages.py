@@ -22,7 +22,6 @@ from chalicelib.registration import emails, service
 AUDIENCES = ("confirmed", "waitlisted", "attended", "all")
 MAIL = "event_message"
 FAN_OUT_CHUNK = 100
-UNDELIVERABLE = frozenset({"bounced", "complained"})
 MAX_MARKDOWN = 20_000
 
 
@@ -116,7 +115,6 @@ def send_one(_: str, due: EventMessageDue) -> None:
 
     def deliver(_: dict[str, Any]) -> str:
         from chalicelib.reports import markdown
-        from chalicelib.reports.suppression import suppressed_because
 
         event = events.get_event(due["event_id"])
         message = get_message(due["event_id"], due["message_id"])
@@ -125,7 +123,7 @@ def send_one(_: str, due: EventMessageDue) -> None:
                 record.get("registration_id") != due["registration_id"]:
             logger.info("message or registration gone; nothing sent", extra={"mail": MAIL})
             return ""
-        if suppressed_because(record["email"]) in UNDELIVERABLE:
+        if emails.undeliverable(record["email"]):
             logger.info("address suppressed; message not sent", extra={"mail": MAIL})
             return ""
         sent = mail.send(mail.Email(

@@ -18,9 +18,6 @@ from chalicelib.registration import emails, service
 MOVED = "moved"
 CANCELLED = "cancelled"
 MAILS = {MOVED: "event_moved", CANCELLED: "event_cancelled"}
-# A bounced or complaining address gets nothing more; an unsubscribe from reports does not stop
-# news of an event the person registered for.
-UNDELIVERABLE = frozenset({"bounced", "complained"})
 FAN_OUT_CHUNK = 100
 _HOLDING = service.HOLDING  # confirmed, waiting, or offered a place near the start
 
@@ -78,8 +75,6 @@ def send_notice(_: str, due: EventNoticeDue) -> None:
     mail = MAILS[due["notice"]]
 
     def deliver(_: dict[str, Any]) -> str:
-        from chalicelib.reports.suppression import suppressed_because
-
         event = events.get_event(due["event_id"])
         record = service.get_registration(due["event_id"], due["email"])
         if event is None or record is None or record.get("registration_id") != due["registration_id"]:
@@ -94,7 +89,9 @@ def send_notice(_: str, due: EventNoticeDue) -> None:
         if due["notice"] == MOVED and event.get("cancelled_at"):
             logger.info("event cancelled since it moved; the cancellation says it", extra={"mail": mail})
             return ""
-        if suppressed_because(record["email"]) in UNDELIVERABLE:
+        # A bounced or complaining address gets nothing more; an unsubscribe from reports does
+        # not stop news of an event the person registered for.
+        if emails.undeliverable(record["email"]):
             logger.info("address suppressed; no notice", extra={"mail": mail})
             return ""
         return emails.send(mail, event, record, dict(due))

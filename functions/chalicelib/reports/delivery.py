@@ -178,7 +178,7 @@ def _send_all(run: dict[str, Any], event: dict[str, Any], html: str, text: str,
             except ClientError as error:
                 code = str(error.response.get("Error", {}).get("Code", ""))
                 if first is not None:
-                    _set_outcome(first, FAILED)
+                    deliveries.settle(first, FAILED)
                 if code in _TRY_AGAIN:
                     attempted -= 1  # SES accepted nothing: its claim is given back with the rest
                     raise
@@ -187,7 +187,7 @@ def _send_all(run: dict[str, Any], event: dict[str, Any], html: str, text: str,
                 outcomes[FAILED] += 1
                 continue
             if first is not None:
-                _set_outcome(first, SENT)
+                deliveries.settle(first, SENT)
             settled.append(_settled(marks[email], SENT, message_id))
             outcomes[SENT] += 1
     finally:
@@ -227,11 +227,6 @@ def delivered(run_id: str, outcome: str) -> Iterator[dict[str, Any]]:
     for item in store.query(keys.report_run_pk(run_id), sk_prefix=keys.REPORT_DELIVERY_PREFIX):
         if item.get("outcome") == outcome:
             yield {"email": item["email"], "consent_report": True}
-
-
-def _set_outcome(mark: keys.Key, outcome: str) -> None:
-    store.update(mark, "SET outcome = :outcome, settled_at = :now",
-                 vals={":outcome": outcome, ":now": clock.iso(clock.now())}, return_values="NONE")
 
 
 def _send(run: dict[str, Any], event: dict[str, Any], html: str, text: str, email: str,
