@@ -97,11 +97,8 @@ def report_content(event: dict[str, Any]) -> dict[str, Any]:
     sections = [{"title": s["title"], "html": markdown.to_html(s["markdown"]), "text": markdown.to_text(s["markdown"])}
                 for s in report.get("sections", [])]
     min_answers = int(report.get("min_answers", charts.DEFAULT_MIN_ANSWERS))
-    results = []
-    for poll in polls.event_polls(event_id):
-        found = polls.poll_results(poll["poll_id"])
-        if found and found.get("total"):
-            results.append(charts.poll_chart(found, min_answers))
+    results = [charts.poll_chart(found, min_answers)
+               for found in polls.results_of(polls.event_polls(event_id)) if found.get("total")]
     show = event_parts.shown(report)
     return {
         "event": event, "title": display_title(event), "sections": sections, "polls": results,
