@@ -160,20 +160,19 @@ def get_many(item_keys: Sequence[Mapping[str, str]], fields: Sequence[str] | Non
 
 def put_many(items: Sequence[Mapping[str, Any]]) -> None:
     """Write these items (unconditionally, each replacing what was at its key), 25 a request."""
-    client = aws.dynamodb()
-    for start in range(0, len(items), 25):
-        writes: dict[str, Any] = {table(): [{"PutRequest": {"Item": to_dynamo(item)}}
-                                            for item in items[start:start + 25]]}
-        while writes:
-            writes = client.batch_write_item(RequestItems=writes).get("UnprocessedItems") or {}
+    _write_many([{"PutRequest": {"Item": to_dynamo(item)}} for item in items])
 
 
 def delete_many(item_keys: Sequence[Mapping[str, str]]) -> None:
     """Delete the items at these keys (unconditionally), 25 a request."""
+    _write_many([{"DeleteRequest": {"Key": to_dynamo(key)}} for key in item_keys])
+
+
+def _write_many(requests: list[dict[str, Any]]) -> None:
+    """BatchWriteItem 25 requests at a time, sending again what DynamoDB left unprocessed."""
     client = aws.dynamodb()
-    for start in range(0, len(item_keys), 25):
-        writes: dict[str, Any] = {table(): [{"DeleteRequest": {"Key": to_dynamo(key)}}
-                                            for key in item_keys[start:start + 25]]}
+    for start in range(0, len(requests), 25):
+        writes: dict[str, Any] = {table(): requests[start:start + 25]}
         while writes:
             writes = client.batch_write_item(RequestItems=writes).get("UnprocessedItems") or {}
 
