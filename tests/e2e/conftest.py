@@ -312,3 +312,12 @@ def page(browser: CheckedBrowser) -> Iterator[Any]:
     opened = context.new_page()
     yield opened
     context.close()
+
+
+@pytest.fixture
+def phone(browser: CheckedBrowser) -> Iterator[Any]:
+    """A phone-sized page with JavaScript off: how the public pages must work at their plainest."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False,
+                                  is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()

@@ -4,7 +4,6 @@ and the organisers' scan of it marks attendance once, however often it is scanne
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,14 +18,6 @@ EVENT = {
     "timezone": "Europe/London", "venue": "Ofgem, London", "host": "Ofgem", "capacity": 10,
 }
 CHECKIN = re.compile(r"https?://[^\s\"'<>]+/k/[A-Za-z0-9_-]{20,100}")
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False,
-                                  is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
 
 
 def test_a_check_in_by_qr_token_marks_attendance_once(

@@ -4,7 +4,6 @@ refuses registration."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,14 +18,6 @@ EVENT = {
     "starts_at": "2030-06-11T10:00:00+01:00", "ends_at": "2030-06-11T16:00:00+01:00",
     "timezone": "Europe/London", "venue": "Close Brothers, London", "host": "Close Brothers", "capacity": 1,
 }
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False,
-                                  is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
 
 
 def _calendar(message: dict[str, Any]) -> list[str]:

@@ -4,7 +4,6 @@ JavaScript off: changes their needs, and finds the calendar links."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,14 +18,6 @@ EVENT = {
     "timezone": "Europe/London", "venue": "Ofgem, 10 South Colonnade, London", "host": "Ofgem", "capacity": 20,
 }
 MANAGE = re.compile(r"https?://[^\s\"'<>]+/r/[A-Za-z0-9_-]{20,100}")
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False,
-                                  is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
 
 
 def test_a_person_edits_their_needs_on_the_manage_page(

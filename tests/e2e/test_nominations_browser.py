@@ -3,7 +3,6 @@ plain HTML, the thank-you page follows, and the acknowledgement is in the outbox
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +15,6 @@ pytestmark = pytest.mark.browser
 
 # A person types; about 50 ms a key (70-odd keys) keeps the fill above the form's minimum time.
 KEY_DELAY_MS = 50
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """A phone-sized page with JavaScript off."""
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False,
-                                  is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
 
 
 def test_nominate_to_host_from_the_events_page(

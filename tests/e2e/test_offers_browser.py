@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -20,14 +19,6 @@ pytestmark = pytest.mark.browser
 MANAGE = re.compile(r"https?://[^\s\"'<>]+/r/[A-Za-z0-9_-]{20,100}")
 OFFER = re.compile(r"https?://[^\s\"'<>]+/o/[A-Za-z0-9_-]{20,100}\?answer=(?:accept|decline)")
 OFFER_SUBJECT = "A place has come up for you"
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False,
-                                  is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
 
 
 def _offer_link(local_stack: LocalStack, email: str, answer: str) -> str:

@@ -4,7 +4,6 @@ JavaScript switched off: the form works as plain HTML."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,15 +25,6 @@ EVENT = {
 MANAGE = re.compile(r"https?://[^\s\"'<>]+/r/[A-Za-z0-9_-]{20,100}")
 # A person types; about 50 ms a key keeps the fill well above the form's minimum time.
 KEY_DELAY_MS = 50
-
-
-@pytest.fixture
-def phone(browser: Any) -> Iterator[Any]:
-    """A phone-sized page with JavaScript off."""
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False,
-                                  is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
