@@ -1,5 +1,6 @@
-"""The transaction helper against moto's DynamoDB: items built with their names and values do
-what they say, a refused item is reported at once with its index, other failures are not retried."""
+"""The transaction and batch helpers against moto's DynamoDB: items built with their names and values do
+what they say, a refused item is reported at once with its index, other failures are not retried;
+what a batch request leaves unprocessed is sent again with backoff, a bounded number of times."""
 
 from __future__ import annotations
 
@@ -99,3 +100,76 @@ def test_a_cancellation_for_another_reason_is_not_retried(table: str, aws_calls:
     assert "ResourceNotFoundException" in str(cancelled.value)
     assert not isinstance(cancelled.value, store.ConditionFailed)
     assert aws_calls.of("dynamodb").count("TransactWriteItems") == 1
+
+
+class HeldBack:
+    """DynamoDB under throttling: each batch request hands back its last `keep` entries as
+    unprocessed, `times` times; moto does the rest for real. A write keeps those entries from
+    moto unless nothing else would be sent (then they are written and handed back all the same:
+    a put again changes nothing); a read drops them from its answer."""
+
+    def __init__(self, operation: str, keep: int, times: int) -> None:
+        from chalicelib.core import aws
+
+        self.operation, self.keep, self.times = operation, keep, times
+        self.held: dict[str, Any] = {}
+        self.calls = 0
+        events = aws.dynamodb().meta.events
+        events.register(f"before-parameter-build.dynamodb.{operation}", self._hold)
+        events.register(f"after-call.dynamodb.{operation}", self._hand_back)
+
+    def _hold(self, params: dict[str, Any], **_: Any) -> None:
+        self.calls += 1
+        self.held = {}
+        if self.times <= 0:
+            return
+        self.times -= 1
+        for name, entries in params["RequestItems"].items():
+            if self.operation == "BatchWriteItem":
+                self.held[name] = entries[-self.keep:]
+                if len(entries) > self.keep:
+                    params["RequestItems"][name] = entries[:-self.keep]
+            else:
+                self.held[name] = {**entries, "Keys": entries["Keys"][-self.keep:]}
+
+    def _hand_back(self, parsed: dict[str, Any], **_: Any) -> None:
+        if not self.held:
+            return
+        if self.operation == "BatchWriteItem":
+            parsed["UnprocessedItems"] = self.held
+            return
+        parsed["UnprocessedKeys"] = self.held
+        for name, wanted in self.held.items():
+            held = [(key["pk"]["S"], key["sk"]["S"]) for key in wanted["Keys"]]
+            parsed["Responses"][name] = [item for item in parsed["Responses"][name]
+                                         if (item["pk"]["S"], item["sk"]["S"]) not in held]
+
+
+def _items(count: int) -> list[dict[str, Any]]:
+    return [{"pk": "PERSON#p", "sk": f"THING#{i:03d}", "n": i} for i in range(count)]
+
+
+def test_batch_writes_and_reads_send_again_what_dynamodb_held_back(table: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import keys, store
+
+    waits: list[int] = []
+    monkeypatch.setattr(store, "backoff", waits.append)
+    writes = HeldBack("BatchWriteItem", keep=5, times=2)
+    store.put_many(_items(30))
+    assert writes.calls == 4  # 25 with 5 held back, those 5 held back again, then the last 5
+    reads = HeldBack("BatchGetItem", keep=10, times=3)
+    found = store.get_many([keys.primary_key(item) for item in _items(30)])
+    assert reads.calls == 4
+    assert waits == [0, 1, 0, 1, 2]  # a growing wait before each second try, per batch
+    assert sorted(item["n"] for item in found) == list(range(30))
+
+
+def test_a_batch_still_held_back_after_every_attempt_raises_rather_than_spinning(
+        table: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import store
+
+    monkeypatch.setattr(store, "backoff", lambda attempt: None)
+    HeldBack("BatchWriteItem", keep=3, times=store.ATTEMPTS)
+    with pytest.raises(store.Unprocessed, match="3 writes left unprocessed after 8 attempts"):
+        store.put_many(_items(10))

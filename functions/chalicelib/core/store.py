@@ -62,6 +62,10 @@ class TransactionCancelled(Exception):
         super().__init__(f"transaction cancelled: {', '.join(str(r.get('Code', '?')) for r in self.reasons)}")
 
 
+class Unprocessed(Exception):
+    """DynamoDB still held back part of a batch read or write after every attempt (throttled)."""
+
+
 def _code(reasons: Sequence[Mapping[str, Any]], index: int) -> str:
     return str(reasons[index].get("Code", "")) if index < len(reasons) else ""
 
@@ -151,10 +155,15 @@ def get_many(item_keys: Sequence[Mapping[str, str]], fields: Sequence[str] | Non
     for start in range(0, len(item_keys), 100):
         wanted: dict[str, Any] = {table(): {"Keys": [to_dynamo(key) for key in item_keys[start:start + 100]],
                                             "ConsistentRead": True, **projection}}
-        while wanted:
+        for attempt in range(ATTEMPTS):
             response = client.batch_get_item(RequestItems=wanted)
             found.extend(from_dynamo(raw) for raw in response.get("Responses", {}).get(table(), []))
             wanted = response.get("UnprocessedKeys") or {}
+            if not wanted:
+                break
+            backoff(attempt)  # DynamoDB held these back for want of capacity: ask again shortly
+        else:
+            raise Unprocessed(f"{len(wanted[table()]['Keys'])} reads left unprocessed after {ATTEMPTS} attempts")
     return found
 
 
@@ -169,12 +178,19 @@ def delete_many(item_keys: Sequence[Mapping[str, str]]) -> None:
 
 
 def _write_many(requests: list[dict[str, Any]]) -> None:
-    """BatchWriteItem 25 requests at a time, sending again what DynamoDB left unprocessed."""
+    """BatchWriteItem 25 requests at a time, sending again what DynamoDB left unprocessed, with
+    backoff; raises Unprocessed if some is still left after ATTEMPTS (a queued message that
+    raises is tried again later, and every batch write here is a put or delete that can repeat)."""
     client = aws.dynamodb()
     for start in range(0, len(requests), 25):
         writes: dict[str, Any] = {table(): requests[start:start + 25]}
-        while writes:
+        for attempt in range(ATTEMPTS):
             writes = client.batch_write_item(RequestItems=writes).get("UnprocessedItems") or {}
+            if not writes:
+                break
+            backoff(attempt)  # as AWS advises for a batch's unprocessed part: at once would fail again
+        else:
+            raise Unprocessed(f"{len(writes[table()])} writes left unprocessed after {ATTEMPTS} attempts")
 
 
 def query(pk: str, *, sk_prefix: str | None = None, index: str | None = None,
