@@ -99,7 +99,8 @@ def test_another_key_gives_another_digest_once_the_cache_period_is_over(key_name
 
 
 def _legacy_vote(deployed: Any, pk: str, **fields: Any) -> None:
-    """A vote marker as stored before keyed hashes, its address already erased."""
+    """A vote marker as stored before keyed hashes: Ada's, her address already erased, unless
+    `fields` give another key and address."""
     from chalicelib.core import hashing
 
     boto3.resource("dynamodb").Table(deployed.environment["TABLE_NAME"]).put_item(
@@ -140,6 +141,34 @@ def test_a_topic_voted_for_before_keyed_hashes_is_not_counted_again(
     assert counted is not None and counted["votes"] == 0
     assert topics.send_vote_confirmation({"request_id": "r1", "topic_id": topic_id, "email": ADA,
                                           "requested_at": "2026-01-01T00:00:00+00:00"}) is False
+
+
+def test_a_merge_counts_a_person_once_whichever_key_each_of_their_votes_has(
+        client: Any, deployed: Any, pump: Any, outbox: Any) -> None:
+    from chalicelib.core import hashing, keys, store
+    from chalicelib.topics import moderation
+    from chalicelib.topics import service as topics
+
+    # Given two topics that say the same. Ada voted for the duplicate before keyed hashes and for
+    # the original since; Grace the other way round; Alan only for the duplicate, before.
+    duplicate = listed_topic(client, pump, outbox, "Communities of practice (CoPs)", "bob@example.com")
+    original = listed_topic(client, pump, outbox, "Communities of Practice", "linus@example.net")
+    grace, alan = "grace@example.org", "alan@example.com"
+    for topic_id, email in ((duplicate, ADA), (original, grace), (duplicate, alan)):
+        _legacy_vote(deployed, f"TOPIC#{topic_id}", topic_id=topic_id, email=email,
+                     voted_at="2026-01-01T00:00:00+00:00", sk=f"VOTE#{hashing.legacy_email_digest(email)}")
+        store.update(keys.topic(topic_id), "ADD votes :one", vals={":one": 1}, return_values="NONE")
+    assert topics.confirm_vote(original, ADA) is not None
+    assert topics.confirm_vote(duplicate, grace) is not None
+    assert [topics.listed_topic(t)["votes"] for t in (duplicate, original)] == [3, 2]  # type: ignore[index]
+
+    # When an organiser merges the duplicate into the original
+    merged = moderation.merge_topics(duplicate, original, "organiser@example.com")
+
+    # Then only Alan's vote moves: Ada and Grace are there already
+    assert (merged.moved, merged.already, merged.topic["votes"]) == (1, 2, 3)
+    # And Alan's moved vote is keyed as today's are: voting again for the original counts nothing
+    assert topics.confirm_vote(original, alan)["votes"] == 3  # type: ignore[index]
 
 
 def test_the_local_stack_keeps_its_key_and_makes_one_when_missing(deployed: Any, key_name: str) -> None:
