@@ -1,5 +1,5 @@
-"""moto's SendMessage and ReceiveMessage at the cost of the messages they move, not of the
-queue's length.
+"""moto's SendMessage, ReceiveMessage and DeleteMessage at the cost of the messages they move,
+not of the queue's length.
 
 moto (5.2) reads `queue.attributes` on every SendMessage (does the queue deduplicate by
 content?) and, through GetQueueAttributes, once for every message a ReceiveMessage returns (the
@@ -12,16 +12,29 @@ messages waiting; a receive of 10 from a queue of 500, 120 ms.
 `apply()` leaves both operations as they are, and while one of them runs, has
 `queue.attributes` give every attribute but those three counts, which neither reads.
 
+Two more passes over the whole queue remained, each growing with the messages waiting (a report
+run to 5,000 people: a receive 8.5 ms at 1,000 recipients and 28 ms at 5,000; a batch delete 5.2
+and 11.4 ms):
+
+- ReceiveMessage walks `queue.messages`, a list of every visible message built afresh, to take
+  the first ten. While a receive runs, `queue.messages` is a lazy view of the same messages in
+  the same order, so the walk stops once it has taken what it returns.
+- DeleteMessage went over every message twice (is the handle known? then a new list without it).
+  It now stops at the message with the handle, which a consumer that deletes what it received
+  finds near the front, and removes that one.
+
 Offered upstream as (moto/sqs/models.py): read `queue.fifo_queue and
 queue.content_based_deduplication` in `send_message`, and `queue.message_retention_period` in
-`is_message_valid_based_on_retention_period`, instead of going through `queue.attributes`.
+`is_message_valid_based_on_retention_period`, instead of going through `queue.attributes`;
+iterate the visible messages lazily in `receive_message`; find and remove the message in one
+pass in `Queue.delete_message`.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 # The attributes that walk every message of the queue.
@@ -53,10 +66,51 @@ def apply() -> None:
                 _state.moving = False
         return run
 
+    every_visible = Queue.messages
+
+    def messages(self: Queue) -> Any:
+        if getattr(_state, "moving", False):
+            return Visible(self)
+        return every_visible.fget(self)  # type: ignore[attr-defined]
+
     Queue.attributes = property(attributes)  # type: ignore[assignment,method-assign]
+    Queue.messages = property(messages)  # type: ignore[assignment,method-assign]
+    Queue.delete_message = delete_message  # type: ignore[assignment,method-assign]
     SQSBackend.send_message = moving(SQSBackend.send_message)  # type: ignore[method-assign]
     SQSBackend.receive_message = moving(SQSBackend.receive_message)  # type: ignore[method-assign]
     _applied.append(True)
+
+
+class Visible:
+    """moto's `Queue.messages` (the visible messages, not delayed, in the queue's order), taken
+    one at a time as they are asked for, rather than all of them at each receive."""
+
+    def __init__(self, queue: Any) -> None:
+        self.queue = queue
+
+    def __iter__(self) -> Iterator[Any]:
+        return (message for message in self.queue._messages if message.visible and not message.delayed)
+
+    def __bool__(self) -> bool:
+        return any(True for _ in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def delete_message(queue: Any, receipt_handle: str) -> None:
+    """moto's `Queue.delete_message` in one pass that stops at the message with this handle."""
+    from moto.sqs.exceptions import ReceiptHandleIsInvalid
+
+    if receipt_handle in queue.deleted_messages:
+        return  # deleted already: moto (as SQS) lets it be deleted again
+    for index, message in enumerate(queue._messages):
+        if message.had_receipt_handle(receipt_handle):
+            del queue._messages[index]
+            queue.pending_messages.discard(message)
+            queue.deleted_messages.update(message.all_receipt_handles)
+            return
+    raise ReceiptHandleIsInvalid()
 
 
 def without_counts(queue: Any) -> dict[str, Any]:
