@@ -71,9 +71,10 @@ class StackInMoto:
     def __init__(self) -> None:
         from moto import mock_aws
 
-        from clubflow.dev import queues, ses_events, transactions
+        from clubflow.dev import queries, queues, ses_events, transactions
 
         transactions.apply()  # as the local stack's moto: transactions cost what they touch,
+        queries.apply()  # a query the partition it reads, not the table,
         queues.apply()  # a message sent costs the message, not the queue's length,
         ses_events.apply()  # and SES publishes a Send event for every message it accepts
         self.mock = mock_aws()

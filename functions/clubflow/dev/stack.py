@@ -99,9 +99,10 @@ class MotoServer:
         )
         from werkzeug.serving import make_server
 
-        from clubflow.dev import queues, ses_events, transactions
+        from clubflow.dev import queries, queues, ses_events, transactions
 
         transactions.apply()  # a transaction costs what it touches, not the table's size
+        queries.apply()  # a query the partition it reads
         queues.apply()  # and a message sent to a queue, not the queue's length
         ses_events.apply()  # SES publishes a Send event for every message it accepts
         # werkzeug logs every request at INFO; the API's own access log is enough.
