@@ -155,15 +155,8 @@ def get_many(item_keys: Sequence[Mapping[str, str]], fields: Sequence[str] | Non
     for start in range(0, len(item_keys), 100):
         wanted: dict[str, Any] = {table(): {"Keys": [to_dynamo(key) for key in item_keys[start:start + 100]],
                                             "ConsistentRead": True, **projection}}
-        for attempt in range(ATTEMPTS):
-            response = client.batch_get_item(RequestItems=wanted)
+        for response in _until_processed(client.batch_get_item, wanted, "UnprocessedKeys", "reads"):
             found.extend(from_dynamo(raw) for raw in response.get("Responses", {}).get(table(), []))
-            wanted = response.get("UnprocessedKeys") or {}
-            if not wanted:
-                break
-            backoff(attempt)  # DynamoDB held these back for want of capacity: ask again shortly
-        else:
-            raise Unprocessed(f"{len(wanted[table()]['Keys'])} reads left unprocessed after {ATTEMPTS} attempts")
     return found
 
 
@@ -178,19 +171,29 @@ def delete_many(item_keys: Sequence[Mapping[str, str]]) -> None:
 
 
 def _write_many(requests: list[dict[str, Any]]) -> None:
-    """BatchWriteItem 25 requests at a time, sending again what DynamoDB left unprocessed, with
-    backoff; raises Unprocessed if some is still left after ATTEMPTS (a queued message that
-    raises is tried again later, and every batch write here is a put or delete that can repeat)."""
+    """BatchWriteItem 25 requests at a time (every one a put or delete that can repeat)."""
     client = aws.dynamodb()
     for start in range(0, len(requests), 25):
-        writes: dict[str, Any] = {table(): requests[start:start + 25]}
-        for attempt in range(ATTEMPTS):
-            writes = client.batch_write_item(RequestItems=writes).get("UnprocessedItems") or {}
-            if not writes:
-                break
-            backoff(attempt)  # as AWS advises for a batch's unprocessed part: at once would fail again
-        else:
-            raise Unprocessed(f"{len(writes[table()])} writes left unprocessed after {ATTEMPTS} attempts")
+        for _ in _until_processed(client.batch_write_item, {table(): requests[start:start + 25]},
+                                  "UnprocessedItems", "writes"):
+            pass
+
+
+def _until_processed(send: Callable[..., dict[str, Any]], request: dict[str, Any], unprocessed: str,
+                     what: str) -> Iterator[dict[str, Any]]:
+    """Send a batch request, then what DynamoDB left `unprocessed` in each answer, after a growing
+    wait (as AWS advises: at once it would be held back again); yield each answer. Raises
+    Unprocessed if some is still left after ATTEMPTS, rather than spinning until the function
+    times out: a queued message that raises is tried again later."""
+    for attempt in range(ATTEMPTS):
+        response = send(RequestItems=request)
+        yield response
+        request = response.get(unprocessed) or {}
+        if not request:
+            return
+        backoff(attempt)
+    left = sum(len(entries["Keys"]) if isinstance(entries, dict) else len(entries) for entries in request.values())
+    raise Unprocessed(f"{left} {what} left unprocessed after {ATTEMPTS} attempts")
 
 
 def query(pk: str, *, sk_prefix: str | None = None, index: str | None = None,

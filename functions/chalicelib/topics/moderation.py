@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.core import clock, hashing, keys, store
+from chalicelib.core import clock, keys, store
 from chalicelib.core.errors import Conflict, Invalid, NotFound
 from chalicelib.topics import service
 
@@ -184,8 +184,7 @@ def _move_votes(votes: list[dict[str, Any]], into_id: str) -> tuple[int, int]:
         operations = [store.delete_op(keys.primary_key(vote)) for vote in votes]
         operations += [store.put_op(_moved_vote(vote, into_id), "attribute_not_exists(pk)") for vote in moving]
         # A vote the other topic holds under the key of before keyed hashes counts as there already.
-        legacy = [(vote, keys.topic_vote(into_id, hashing.legacy_email_digest(vote["email"])))
-                  for vote in moving if vote.get("email")]
+        legacy = [(vote, service.vote_keys(into_id, vote["email"])[1]) for vote in moving if vote.get("email")]
         operations += [store.check_op(key, "attribute_not_exists(pk)") for _, key in legacy]
         count = int(target.get("votes", 0))
         if moving:
@@ -212,10 +211,12 @@ def _move_votes(votes: list[dict[str, Any]], into_id: str) -> tuple[int, int]:
 
 def _moved_vote(vote: dict[str, Any], into_id: str) -> dict[str, Any]:
     # Keyed as a vote cast today (a vote from before keyed hashes is keyed anew), so that the
-    # other topic's vote by the same person, under either key, is found; an erased person's vote
-    # keeps the key it has.
-    voter = hashing.email_digest(vote["email"]) if vote.get("email") else keys.topic_voter(vote)
-    moved = {**keys.topic_vote(into_id, voter), "topic_id": into_id,
+    # other topic's vote by the same person, under either key, is found.
+    if vote.get("email"):
+        key = service.vote_keys(into_id, vote["email"])[0]
+    else:  # an erased person's vote keeps the key it has
+        key = keys.topic_vote(into_id, keys.topic_voter(vote))
+    moved = {**key, "topic_id": into_id,
              "voted_at": vote.get("voted_at"), "merged_from": vote.get("topic_id")}
     if vote.get("email"):  # an erased person's vote moves without an address
         moved.update({**keys.person(vote["email"], keys.person_topics("vote", into_id)), "email": vote["email"]})

@@ -155,10 +155,15 @@ def send_vote_confirmation(detail: VoteRequested) -> bool:
     return True
 
 
+def vote_keys(topic_id: str, email: str) -> tuple[keys.Key, keys.Key]:
+    """Where a person's vote for a topic is: its key today, and its key from before keyed hashes
+    (core/hashing), where a vote cast then still is. One vote per person, whenever cast."""
+    return (keys.topic_vote(topic_id, hashing.email_digest(email)),
+            keys.topic_vote(topic_id, hashing.legacy_email_digest(email)))
+
+
 def _has_voted(topic_id: str, email: str) -> bool:
-    # Also under the key of before keyed hashes (core/hashing): one vote per person, whenever cast.
-    return bool(store.get_many([keys.topic_vote(topic_id, hashing.email_digest(email)),
-                                keys.topic_vote(topic_id, hashing.legacy_email_digest(email))]))
+    return bool(store.get_many(list(vote_keys(topic_id, email))))
 
 
 def vote_link(topic_id: str, email: str, *, days: int = LINK_DAYS) -> str:
@@ -239,21 +244,21 @@ def confirm_vote(topic_id: str, email: str) -> dict[str, Any] | None:
     The vote item (absent before) and the topic's new count go in one transaction, on the
     condition that the count is still the one read, so neither a repeat nor a race counts twice.
     """
-    voter, legacy = hashing.email_digest(email), hashing.legacy_email_digest(email)
     for attempt in range(store.ATTEMPTS):
         topic = voting_topic(topic_id)
         if topic is None:
             return None
         topic_id = topic["topic_id"]
+        vote, legacy = vote_keys(topic_id, email)
         votes = int(topic.get("votes", 0))
         try:
             store.transact([
-                store.put_op({**keys.topic_vote(topic_id, voter),
+                store.put_op({**vote,
                               **keys.person(email, keys.person_topics("vote", topic_id)),
                               "topic_id": topic_id, "email": email, "voted_at": clock.iso(clock.now())},
                              "attribute_not_exists(pk)"),
                 # Nor a vote under the key of before keyed hashes (core/hashing).
-                store.check_op(keys.topic_vote(topic_id, legacy), "attribute_not_exists(pk)"),
+                store.check_op(legacy, "attribute_not_exists(pk)"),
                 # The listing's sort key holds the count, so the count is set, not added to.
                 store.update_op(keys.topic(topic_id), "SET votes = :votes, gsi1sk = :gsk",
                                 "#status = :listed AND votes = :read", names=store.names("status"),

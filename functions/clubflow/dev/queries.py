@@ -13,8 +13,8 @@ is the same. A query on an index still lists the whole table: an index's partiti
 not kept apart in moto, and the app's index queries read small partitions of small tables.
 
 Offered upstream as (moto/dynamodb/models/table.py, `Table.query`): for a query without an
-index, read `self.items.get(hash_key, {}).values()` sorted by range key instead of filtering
-`self.all_items()` by hash key.
+index, read `self.items.get(hash_key, {}).values()` (sorted by range key just after, as now)
+instead of filtering `self.all_items()` by hash key.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def apply() -> None:
     def all_items(self: Table) -> list[Any]:
         partition = getattr(_state, "partition", None)
         if partition is None:
-            return list(_every_item(self))
+            return _every_item(self)
         return partition_items(self, partition)
 
     def query(self: Table, hash_key: Any, range_comparison: Any, range_objs: Any, limit: Any,

@@ -91,11 +91,8 @@ class Visible:
     def __iter__(self) -> Iterator[Any]:
         return (message for message in self.queue._messages if message.visible and not message.delayed)
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # a receive that waits asks whether there is any
         return any(True for _ in self)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 def delete_message(queue: Any, receipt_handle: str) -> None:
