@@ -62,3 +62,17 @@ def test_send_without_a_terminal_or_yes_sends_nothing(
 def test_show_lists_who_it_went_to(asked: list[tuple[str, str, Any]], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["messages", "show", "evt", "m1", *API]) == 0
     assert "ada@example.com" in capsys.readouterr().out
+
+
+def test_send_shows_the_subject_as_people_will_get_it(
+        asked: list[tuple[str, str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    message = tmp_path / "parking.md"
+    message.write_text("Use the north car park.", encoding="utf-8")
+
+    # A subject pasted with a line break in it
+    code = main(["messages", "send", "evt", str(message), "--audience", "all", "--subject", "Parking\nat the venue",
+                 "--yes", *API])
+
+    # is shown on one line with the event's name after it, as the email's Subject will be
+    assert code == 0
+    assert "Subject:  Parking at the venue: Communities of Practice\n" in capsys.readouterr().err

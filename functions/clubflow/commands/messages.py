@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chalicelib.core.text import display_title, one_line
 from clubflow import confirm
 from clubflow.api import Api, add_arguments
 from clubflow.cli import CommandError
@@ -61,7 +62,8 @@ def send_message(args: argparse.Namespace) -> int:
              "all": counts.get("confirmed", 0) + counts.get("waitlisted", 0)}[args.audience]
     plan = [f"Event:    {event.get('title', args.event_id)} ({args.event_id})",
             f"To:       {args.audience} (about {reach} {'person' if reach == 1 else 'people'})",
-            f"Subject:  {args.subject}"]
+            # As people get it: on one line, the event's name after it (registration/messages).
+            f"Subject:  {one_line(args.subject)}: {display_title(event) if event else args.event_id}"]
     if not confirm.confirmed(plan, "Send it?", yes=args.yes, refusal="sending emails cannot be undone"):
         print("Nothing sent.", file=sys.stderr)
         return 1
