@@ -371,10 +371,14 @@ def _existing(region: str) -> Deployed:
 
 
 def _write_private(path: Path, text: str) -> None:
+    """Write an owner-only file whole: written beside it, then renamed over it, so a `clubflow`
+    command (or a test) looking for the stack never reads it empty or half-written."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(text)
+    os.replace(partial, path)
 
 
 def _deploy(region: str) -> Deployed:
